@@ -1,0 +1,145 @@
+import { tensor, type Tensor } from '@tsgrad/core';
+import { matmul, transpose } from '@tsgrad/ops';
+import { AdamW, GPT, scaledDotProductAttention } from '@tsgrad/nn';
+import type { AttentionSpec, GptSpec, GptTrainer, HostTensor, MatmulSpec, Peer, Runner } from './peer.js';
+
+/**
+ * tsgrad through its public API only. tsgrad computes eagerly and synchronously, so a
+ * returned tensor is complete; its typed arrays are freed by the garbage collector.
+ */
+
+/** Throws a clear error when a feature the benchmark needs is not exported (yet). */
+function need<T>(value: T, what: string): NonNullable<T> {
+  if (value === undefined || value === null) throw new Error(`tsgrad: ${what} is not available`);
+  return value as NonNullable<T>;
+}
+
+function toTs(h: HostTensor, requiresGrad = false): Tensor {
+  return need(tensor, '@tsgrad/core tensor()')(h.data, { shape: [...h.shape], requiresGrad });
+}
+
+function lastTwoSwapped(x: Tensor): Tensor {
+  return need(transpose, '@tsgrad/ops transpose()')(x, x.ndim - 2, x.ndim - 1);
+}
+
+function matmulRunner(spec: MatmulSpec): Runner {
+  const mm = need(matmul, '@tsgrad/ops matmul()');
+  // Transposed operands are views (no copy), as autograd's backward produces them.
+  const a = spec.transA ? lastTwoSwapped(toTs(spec.a)) : toTs(spec.a);
+  const b = spec.transB ? lastTwoSwapped(toTs(spec.b)) : toTs(spec.b);
+  return { run: () => void mm(a, b), dispose: () => undefined };
+}
+
+function attentionRunner(spec: AttentionSpec): Runner {
+  const sdpa = need(scaledDotProductAttention, '@tsgrad/nn scaledDotProductAttention()');
+  const [q, k, v] = [spec.q, spec.k, spec.v].map((h) => toTs(h, true));
+  const dOut = toTs(spec.dOut);
+  return {
+    run: () => {
+      for (const x of [q, k, v]) x.grad = null;
+      const out = sdpa(q, k, v, { isCausal: true });
+      out.backward(dOut);
+      if (!q.grad || !k.grad || !v.grad) throw new Error('tsgrad: attention backward left a gradient unset');
+    },
+    dispose: () => undefined,
+  };
+}
+
+type StateDict = ReturnType<GPT['stateDict']>;
+
+/** Builds a state dict in the container type that stateDict() uses (Map or plain object). */
+function buildStateDict(template: StateDict, spec: GptSpec): StateDict {
+  const entries = template instanceof Map ? [...template.keys()] : Object.keys(template);
+  const ours = new Set(spec.weights.keys());
+  const built: [string, Tensor][] = entries.map((name: string) => {
+    const h = spec.weights.get(name);
+    if (h) {
+      ours.delete(name);
+      return [name, toTs(h)];
+    }
+    throw new Error(`tsgrad: GPT has parameter ${name}, which the benchmark spec lacks`);
+  });
+  if (ours.size > 0) throw new Error(`tsgrad: GPT lacks parameters ${[...ours].join(', ')}`);
+  return (template instanceof Map ? new Map(built) : Object.fromEntries(built)) as StateDict;
+}
+
+function gptTrainer(spec: GptSpec): GptTrainer {
+  const { config: c, adamw: o, batch } = spec;
+  const model = new (need(GPT, '@tsgrad/nn GPT'))({
+    vocabSize: c.vocabSize,
+    contextLength: c.contextLength,
+    dModel: c.dModel,
+    numLayers: c.numLayers,
+    numHeads: c.numHeads,
+    dFf: c.dFf,
+    positional: 'learned',
+    norm: 'layernorm',
+    normEps: c.normEps,
+    ffn: 'gelu',
+    bias: false,
+    dropout: 0,
+    tieWeights: false,
+  });
+  model.loadStateDict(buildStateDict(model.stateDict(), spec), { strict: true });
+  model.train();
+  const opt = new (need(AdamW, '@tsgrad/nn AdamW'))(model.parameters(), {
+    lr: o.lr,
+    betas: [o.beta1, o.beta2],
+    eps: o.eps,
+    weightDecay: o.weightDecay,
+  });
+  const shape = [batch.batch, batch.time];
+  const idx = tensor(batch.idx, { shape, dtype: 'int32' });
+  const targets = tensor(batch.targets, { shape, dtype: 'int32' });
+  return {
+    step: () => {
+      const { loss } = model.forward(idx, targets);
+      if (!loss) throw new Error('tsgrad: GPT.forward(idx, targets) returned no loss');
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      return loss.item();
+    },
+    dispose: () => undefined,
+  };
+}
+
+/** The tsgrad peer. */
+export function tsgradPeer(): Peer {
+  return {
+    name: 'tsgrad',
+    description: 'tsgrad (this repository), eager, single thread',
+    matmul: matmulRunner,
+    attention: attentionRunner,
+    gptTrainer,
+  };
+}
+
+/** Forward and backward as separate calls, for the memory benchmark. */
+export interface AttentionSteps {
+  forward(): void;
+  backward(): void;
+  /** Drops the graph and gradients so the next forward starts clean. */
+  reset(): void;
+}
+
+/** tsgrad's scaledDotProductAttention split into forward and backward. */
+export function tsgradAttentionSteps(spec: AttentionSpec, isCausal: boolean): AttentionSteps {
+  const sdpa = need(scaledDotProductAttention, '@tsgrad/nn scaledDotProductAttention()');
+  const [q, k, v] = [spec.q, spec.k, spec.v].map((h) => toTs(h, true));
+  const dOut = toTs(spec.dOut);
+  let out: Tensor | null = null;
+  return {
+    forward: () => {
+      out = sdpa(q, k, v, { isCausal });
+    },
+    backward: () => {
+      if (!out) throw new Error('tsgrad memory probe: backward before forward');
+      out.backward(dOut);
+    },
+    reset: () => {
+      out = null;
+      for (const x of [q, k, v]) x.grad = null;
+    },
+  };
+}

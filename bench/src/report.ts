@@ -1,0 +1,119 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LibTiming } from './harness.js';
+
+/** The library every ratio is taken against. */
+export const BASELINE = 'tsgrad';
+
+/** One row of a timing table: a workload and each library's timing on it. */
+export interface TimedRow {
+  readonly label: string;
+  /** Floating-point operations of one run, when the table reports GFLOPS. */
+  readonly flops?: number;
+  readonly timings: readonly LibTiming[];
+}
+
+/** A benchmark whose rows are timings of every library. */
+export interface TimingSection {
+  readonly kind: 'timing';
+  readonly name: string;
+  readonly title: string;
+  /** What the library columns show: GFLOPS (higher is better) or median ms (lower is better). */
+  readonly unit: 'GFLOPS' | 'ms';
+  readonly rows: readonly TimedRow[];
+  readonly notes: readonly string[];
+}
+
+/** A benchmark with its own columns (memory). */
+export interface TableSection {
+  readonly kind: 'table';
+  readonly name: string;
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  readonly notes: readonly string[];
+  /** Raw numbers for the JSON file. */
+  readonly data: unknown;
+}
+
+/** A finished benchmark. */
+export type Section = TimingSection | TableSection;
+
+/** Three significant digits, no exponent for the magnitudes we print. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.max(Math.abs(x), 1e-9))));
+  return x.toFixed(Math.min(digits, 4));
+}
+
+/** A byte count in MiB or KiB. */
+export function fmtBytes(bytes: number): string {
+  const abs = Math.abs(bytes);
+  if (abs >= 1024 * 1024) return `${fmt(bytes / (1024 * 1024))} MiB`;
+  if (abs >= 1024) return `${fmt(bytes / 1024)} KiB`;
+  return `${Math.round(bytes)} B`;
+}
+
+function markdownTable(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(columns), line(columns.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function cell(t: LibTiming | undefined, row: TimedRow, unit: TimingSection['unit']): string {
+  if (!t) return '';
+  if (!t.ok) return 'failed';
+  if (unit === 'GFLOPS' && row.flops !== undefined) return fmt(row.flops / (t.medianMs * 1e6));
+  return fmt(t.medianMs);
+}
+
+function ratio(peer: LibTiming | undefined, base: LibTiming | undefined): string {
+  if (!peer?.ok || !base?.ok) return '—';
+  return `${fmt(peer.medianMs / base.medianMs)}×`;
+}
+
+/** Renders a section as a markdown heading, table and the error of every failed cell. */
+export function renderSection(s: Section, libs: readonly string[]): string {
+  const head = `### ${s.title}`;
+  if (s.kind === 'table') {
+    return [head, '', markdownTable(s.columns, s.rows), ...s.notes.map((n) => `\n${n}`)].join('\n');
+  }
+  const peers = libs.filter((l) => l !== BASELINE);
+  const hasBase = libs.includes(BASELINE);
+  const unit = s.unit === 'GFLOPS' ? 'GFLOPS' : 'median ms';
+  const columns = [
+    'case',
+    ...libs.map((l) => `${l} (${unit})`),
+    ...(hasBase ? peers.map((p) => `${p} ÷ ${BASELINE}`) : []),
+  ];
+  const rows = s.rows.map((row) => {
+    const by = (lib: string): LibTiming | undefined => row.timings.find((t) => t.lib === lib);
+    return [
+      row.label,
+      ...libs.map((l) => cell(by(l), row, s.unit)),
+      ...(hasBase ? peers.map((p) => ratio(by(p), by(BASELINE))) : []),
+    ];
+  });
+  const failures = s.rows.flatMap((row) =>
+    row.timings.flatMap((t) => (t.ok ? [] : [`- ${row.label}, ${t.lib}: ${t.error}`])),
+  );
+  const parts = [head, '', markdownTable(columns, rows)];
+  if (s.notes.length > 0) parts.push('', ...s.notes);
+  if (failures.length > 0) parts.push('', 'Failures:', ...failures);
+  return parts.join('\n');
+}
+
+/**
+ * Writes the run as `<dir>/<timestamp>.json` and `<dir>/latest.json`, each through a .tmp
+ * file and a rename so an interrupted run never leaves half a file behind.
+ */
+export function writeResults(dir: string, startedAt: Date, payload: unknown): string {
+  mkdirSync(dir, { recursive: true });
+  const text = `${JSON.stringify(payload, null, 2)}\n`;
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const file = join(dir, `${stamp}.json`);
+  for (const target of [file, join(dir, 'latest.json')]) {
+    writeFileSync(`${target}.tmp`, text);
+    renameSync(`${target}.tmp`, target);
+  }
+  return file;
+}

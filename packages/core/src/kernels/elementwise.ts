@@ -1,0 +1,77 @@
+import { allocate, type DType, type TypedArray } from '../dtype.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { coalesceDims, forEachRow } from './strided.js';
+
+/**
+ * Inner loop of a binary elementwise kernel over one row: `n` elements, each operand with
+ * its own start offset and stride. One function per op keeps the loop monomorphic.
+ */
+export type BinaryRow = (
+  out: TypedArray, oi: number, os: number,
+  a: TypedArray, ai: number, as: number,
+  b: TypedArray, bi: number, bs: number,
+  n: number,
+) => void;
+
+/** Inner loop of a unary elementwise kernel over one row. */
+export type UnaryRow = (out: TypedArray, oi: number, os: number, x: TypedArray, xi: number, xs: number, n: number) => void;
+
+/**
+ * Applies a binary row kernel over `a` and `b` broadcast together (any strides), writing a
+ * new contiguous tensor of `dtype`. Dimensions are coalesced so contiguous inputs run as one row.
+ */
+export function mapBinary(op: string, a: Tensor, b: Tensor, dtype: DType, row: BinaryRow): Tensor {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = allocate(dtype, shape.reduce((x, y) => x * y, 1));
+  if (out.length === 0) return Tensor.fromData(out, shape);
+  const { shape: s, strides } = coalesceDims(shape, [
+    contiguousStrides(shape),
+    broadcastStrides(a.shape, a.strides, shape),
+    broadcastStrides(b.shape, b.strides, shape),
+  ]);
+  const last = s.length - 1;
+  const os = strides[0]![last]!;
+  const as = strides[1]![last]!;
+  const bs = strides[2]![last]!;
+  const ad = a.storage.data;
+  const bd = b.storage.data;
+  forEachRow(s, strides, [0, a.offset, b.offset], (o, n) => row(out, o[0]!, os, ad, o[1]!, as, bd, o[2]!, bs, n));
+  return Tensor.fromData(out, shape);
+}
+
+/** Applies a unary row kernel over `x` (any strides), writing a new contiguous tensor of `dtype`. */
+export function mapUnary(x: Tensor, dtype: DType, row: UnaryRow): Tensor {
+  const out = allocate(dtype, x.size);
+  if (out.length === 0) return Tensor.fromData(out, x.shape);
+  const { shape: s, strides } = coalesceDims(x.shape, [contiguousStrides(x.shape), x.strides]);
+  const last = s.length - 1;
+  const os = strides[0]![last]!;
+  const xs = strides[1]![last]!;
+  const xd = x.storage.data;
+  forEachRow(s, strides, [0, x.offset], (o, n) => row(out, o[0]!, os, xd, o[1]!, xs, n));
+  return Tensor.fromData(out, x.shape);
+}
+
+/**
+ * Applies a binary row kernel in place: `target[i] = f(target[i], source[i])` with `source`
+ * broadcast to `target`'s shape. Used by in-place ops.
+ */
+export function updateInPlace(target: Tensor, source: Tensor, row: BinaryRow): void {
+  if (target.size === 0) return;
+  const { shape: s, strides } = coalesceDims(target.shape, [
+    target.strides,
+    broadcastStrides(source.shape, source.strides, target.shape),
+  ]);
+  const last = s.length - 1;
+  const ts = strides[0]![last]!;
+  const ss = strides[1]![last]!;
+  const td = target.storage.data;
+  const sd = source.storage.data;
+  forEachRow(s, strides, [target.offset, source.offset], (o, n) => row(td, o[0]!, ts, td, o[0]!, ts, sd, o[1]!, ss, n));
+}
+
+/** Row kernel that copies the second operand: `out[i] = b[i]` (used by copies and scatters). */
+export const assignRow: BinaryRow = (o, oi, os, _a, _ai, _as, b, bi, bs, n) => {
+  for (let i = 0; i < n; i++, oi += os, bi += bs) o[oi] = b[bi]!;
+};

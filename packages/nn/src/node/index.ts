@@ -1,0 +1,2 @@
+export { loadSafetensorsFile, saveSafetensorsFile } from './safetensors-file.js';
+export { writeFileAtomic } from './write-file-atomic.js';

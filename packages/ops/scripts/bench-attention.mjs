@@ -1,0 +1,58 @@
+// Times the fused attention kernels (causal forward + backward, single thread).
+// Usage: node packages/ops/scripts/bench-attention.mjs [float32|float64] [reps]
+// Compiles src/kernels/attention*.ts with tsc into a temp folder first (no build needed).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = mkdtempSync(join(tmpdir(), 'tsgrad-bench-attention-'));
+const tsc = join(pkg, '..', '..', 'node_modules', '.bin', 'tsc');
+execFileSync(tsc, [join(pkg, 'src/kernels/attention.ts'), '--outDir', out, '--target', 'ES2022',
+  '--module', 'ES2022', '--moduleResolution', 'Bundler', '--strict', '--skipLibCheck'], { stdio: 'inherit' });
+writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+const { attentionForward, attentionBackward } = await import(pathToFileURL(join(out, 'attention.js')).href);
+
+const dtype = process.argv[2] ?? 'float32';
+const reps = Number(process.argv[3] ?? 5);
+const Ctor = dtype === 'float64' ? Float64Array : Float32Array;
+
+function random(n, seed) {
+  const a = new Ctor(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 2 ** 31 - 1;
+  }
+  return a;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+for (const [B, H, T, d] of [[4, 4, 128, 32], [2, 8, 512, 64]]) {
+  const args = {
+    batch: B, headsQ: H, headsKv: H, lenQ: T, lenKv: T, dim: d, dimV: d,
+    q: random(B * H * T * d, 1), k: random(B * H * T * d, 2), v: random(B * H * T * d, 3),
+    scale: 1 / Math.sqrt(d), causal: true, dropoutP: 0, dropoutSeed: 0,
+  };
+  const dOut = random(B * H * T * d, 4);
+  const fwd = [];
+  const bwd = [];
+  for (let r = 0; r < reps + 2; r++) {
+    const t0 = performance.now();
+    const { out, lse } = attentionForward(args);
+    const t1 = performance.now();
+    attentionBackward(args, out, lse, dOut, { wantMaskGrad: false });
+    const t2 = performance.now();
+    if (r >= 2) { fwd.push(t1 - t0); bwd.push(t2 - t1); }
+  }
+  const f = median(fwd);
+  const b = median(bwd);
+  console.log(`${dtype} causal (B,H,T,d)=(${B},${H},${T},${d}): fwd ${f.toFixed(1)} ms, bwd ${b.toFixed(1)} ms, ` +
+    `fwd+bwd ${(f + b).toFixed(1)} ms (median of ${reps})`);
+}

@@ -1,0 +1,33 @@
+/**
+ * @tsgrad/ops: every differentiable op a transformer needs, each declared once (forward
+ * kernel, backward rule, checks) and installed as a chained Tensor method on import. The
+ * core ops (arithmetic, sum, views, casts, in-place) are re-exported so one import serves.
+ */
+export {
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  sum,
+  sumToShape,
+  cast,
+  reshape,
+  view,
+  expand,
+  permute,
+  transpose,
+  unsqueeze,
+  squeeze,
+  slice,
+  narrow,
+  contiguous,
+  clone,
+  add_,
+  sub_,
+  mul_,
+  div_,
+  fill_,
+  zero_,
+  copy_,
+} from '@tsgrad/core';

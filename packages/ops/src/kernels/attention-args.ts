@@ -1,0 +1,144 @@
+/** Float element types the attention kernels accept; q, k, v, masks and results share one. */
+export type AttentionArray = Float32Array | Float64Array;
+
+/**
+ * A mask read through strides over the logical (B, Hq, L, S) index space, so a (L, S) mask
+ * serves every batch and head without a copy: element (b, h, i, j) lives at
+ * `data[offset + b*strides[0] + h*strides[1] + i*strides[2] + j*strides[3]]`.
+ * Strides may be 0 (broadcast) or negative; every reachable index must lie inside `data`.
+ */
+export interface AttentionMask<D> {
+  data: D;
+  strides: [number, number, number, number];
+  offset: number;
+}
+
+/**
+ * Inputs of the fused scaled-dot-product-attention kernels (PyTorch semantics).
+ *
+ * - `q` (B, Hq, L, E), `k` (B, Hkv, S, E), `v` (B, Hkv, S, Ev): contiguous row-major, one
+ *   element type. Query head h reads kv head floor(h / (Hq / Hkv)) (grouped-query attention).
+ * - scores = `scale` · q·kᵀ (+ `floatMask`); `boolMask` 0 blocks a key (non-zero = may
+ *   attend); `causal` blocks keys j > i (top-left aligned, also when L ≠ S).
+ * - Softmax over S subtracting the row max; a row with every key blocked gets zero weights.
+ * - Dropout on the weights with probability `dropoutP` (kept weights scaled by 1/(1-p)),
+ *   decided by {@link dropoutKeep}(dropoutSeed, b, h, i, j, p) with h the query head.
+ */
+export interface AttentionArgs<T extends AttentionArray> {
+  batch: number;
+  headsQ: number;
+  headsKv: number;
+  lenQ: number;
+  lenKv: number;
+  dim: number;
+  dimV: number;
+  q: T;
+  k: T;
+  v: T;
+  scale: number;
+  causal: boolean;
+  boolMask?: AttentionMask<Uint8Array>;
+  floatMask?: AttentionMask<T>;
+  dropoutP: number;
+  dropoutSeed: number;
+}
+
+/** A zero-filled array of the same element type as `like`. */
+export function allocLike<T extends AttentionArray>(like: T, length: number): T {
+  const Ctor = like.constructor as new (n: number) => T;
+  return new Ctor(length);
+}
+
+function checkCount(fn: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${fn}: ${name} must be a non-negative integer, got ${value}`);
+  }
+}
+
+/** Throws unless `arr` has exactly `expected` elements of the element type of `like`. */
+export function checkArray(
+  fn: string,
+  name: string,
+  arr: unknown,
+  like: AttentionArray,
+  expected: number,
+  shape: string,
+): void {
+  if (!(arr instanceof Float32Array || arr instanceof Float64Array)) {
+    throw new Error(`${fn}: ${name} must be a Float32Array or Float64Array`);
+  }
+  if (arr.constructor !== like.constructor) {
+    throw new Error(`${fn}: ${name} is a ${arr.constructor.name} but q is a ${like.constructor.name}`);
+  }
+  if (arr.length !== expected) {
+    throw new Error(`${fn}: ${name} has length ${arr.length}, expected ${shape} = ${expected}`);
+  }
+}
+
+function checkMask(
+  fn: string,
+  name: string,
+  mask: AttentionMask<ArrayLike<number>>,
+  dims: [number, number, number, number],
+): void {
+  const { strides, offset } = mask;
+  if (!Array.isArray(strides) || strides.length !== 4 || !strides.every(Number.isInteger)) {
+    throw new Error(`${fn}: ${name}.strides must be 4 integers over (B, Hq, L, S), got [${strides}]`);
+  }
+  if (!Number.isInteger(offset)) throw new Error(`${fn}: ${name}.offset must be an integer, got ${offset}`);
+  if (dims.some((n) => n === 0)) return;
+  let lo = offset;
+  let hi = offset;
+  for (let d = 0; d < 4; d++) {
+    const reach = strides[d] * (dims[d] - 1);
+    if (reach < 0) lo += reach;
+    else hi += reach;
+  }
+  if (lo < 0 || hi >= mask.data.length) {
+    throw new Error(
+      `${fn}: ${name} with strides [${strides}] and offset ${offset} reads indices ${lo}..${hi} ` +
+        `over (B, Hq, L, S) = [${dims}], but its data has length ${mask.data.length}`,
+    );
+  }
+}
+
+/** Validates every field of `args`; `fn` names the calling kernel in error messages. */
+export function checkAttentionArgs<T extends AttentionArray>(fn: string, args: AttentionArgs<T>): void {
+  const { batch: B, headsQ: Hq, headsKv: Hkv, lenQ: L, lenKv: S, dim: E, dimV: Ev } = args;
+  checkCount(fn, 'batch', B);
+  checkCount(fn, 'headsQ', Hq);
+  checkCount(fn, 'headsKv', Hkv);
+  checkCount(fn, 'lenQ', L);
+  checkCount(fn, 'lenKv', S);
+  checkCount(fn, 'dim', E);
+  checkCount(fn, 'dimV', Ev);
+  if (Hkv === 0 || Hq % Hkv !== 0) {
+    throw new Error(`${fn}: headsQ (${Hq}) must be a multiple of headsKv (${Hkv})`);
+  }
+  const { q } = args;
+  if (!(q instanceof Float32Array || q instanceof Float64Array)) {
+    throw new Error(`${fn}: q must be a Float32Array or Float64Array`);
+  }
+  checkArray(fn, 'q', q, q, B * Hq * L * E, `B*Hq*L*E = ${B}*${Hq}*${L}*${E}`);
+  checkArray(fn, 'k', args.k, q, B * Hkv * S * E, `B*Hkv*S*E = ${B}*${Hkv}*${S}*${E}`);
+  checkArray(fn, 'v', args.v, q, B * Hkv * S * Ev, `B*Hkv*S*Ev = ${B}*${Hkv}*${S}*${Ev}`);
+  if (!Number.isFinite(args.scale)) throw new Error(`${fn}: scale must be finite, got ${args.scale}`);
+  if (typeof args.causal !== 'boolean') throw new Error(`${fn}: causal must be a boolean`);
+  const p = args.dropoutP;
+  if (!(p >= 0 && p <= 1)) throw new Error(`${fn}: dropoutP must lie in [0, 1], got ${p}`);
+  if (!Number.isInteger(args.dropoutSeed)) {
+    throw new Error(`${fn}: dropoutSeed must be an integer, got ${args.dropoutSeed}`);
+  }
+  const dims: [number, number, number, number] = [B, Hq, L, S];
+  if (args.boolMask !== undefined) {
+    if (!(args.boolMask.data instanceof Uint8Array)) throw new Error(`${fn}: boolMask.data must be a Uint8Array`);
+    checkMask(fn, 'boolMask', args.boolMask, dims);
+  }
+  if (args.floatMask !== undefined) {
+    const d = args.floatMask.data;
+    if (!(d instanceof Float32Array || d instanceof Float64Array) || d.constructor !== q.constructor) {
+      throw new Error(`${fn}: floatMask.data must be a ${q.constructor.name} like q`);
+    }
+    checkMask(fn, 'floatMask', args.floatMask, dims);
+  }
+}
