@@ -14,7 +14,9 @@ function mapParams(p: Params, f: (x: np.Array, name: string) => np.Array): Param
 /**
  * The benchmark GPT as a pure jax-js function, with the whole train step (loss, gradient,
  * AdamW) under one jit, the way a JAX user writes it. Parameters and moments are threaded
- * through the step: each call consumes the old arrays and returns new ones.
+ * through the step: each call consumes the old arrays and returns new ones. Token embeddings
+ * are a one-hot matmul because the gradient of np.take (a scatter) does not compile under jit
+ * in 0.1.25 ("routine primitive scatter input is not imm").
  */
 export function jaxGptTrainer(spec: GptSpec): GptTrainer {
   const { config: c, adamw: o, batch } = spec;
@@ -31,7 +33,8 @@ export function jaxGptTrainer(spec: GptSpec): GptTrainer {
 
   const loss = (p: Params, idx: np.Array, targets: np.Array, mask: np.Array): np.Array => {
     const pos = p['positionEmbedding.weight'].slice([0, T]);
-    let x = np.take(p['tokenEmbedding.weight'], idx, 0).reshape([B, T, D]).add(pos).reshape([B * T, D]);
+    const tokens = np.matmul(nn.oneHot(idx, c.vocabSize), p['tokenEmbedding.weight']); // (B*T, D)
+    let x = tokens.reshape([B, T, D]).add(pos).reshape([B * T, D]);
     for (let i = 0; i < c.numLayers; i++) {
       const b = `blocks.${i}`;
       const h = layerNorm(x.ref, p[`${b}.norm1.weight`]);

@@ -15,14 +15,17 @@ export function tfjsGptTrainer(spec: GptSpec, varPrefix: string): GptTrainer {
   const params = new Map<string, tf.Variable>();
   const m = new Map<string, tf.Variable>();
   const v = new Map<string, tf.Variable>();
-  for (const [name, h] of spec.weights) {
-    params.set(name, tf.variable(toTf(h), true, `${varPrefix}/${name}`));
-    m.set(name, tf.variable(tf.zeros([...h.shape]), false, `${varPrefix}/m/${name}`));
-    v.set(name, tf.variable(tf.zeros([...h.shape]), false, `${varPrefix}/v/${name}`));
-  }
-  const idxOneHot = tf.oneHot(tf.tensor1d(batch.idx, 'int32'), c.vocabSize).toFloat(); // (B*T, V)
-  const targetOneHot = tf.oneHot(tf.tensor1d(batch.targets, 'int32'), c.vocabSize).toFloat();
-  const mask = tfjsCausalMaskBias(T);
+  // tidy frees the initial values and the int32 intermediates; variables and the returned
+  // tensors survive it.
+  const [idxOneHot, targetOneHot, mask] = tf.tidy(() => {
+    for (const [name, h] of spec.weights) {
+      params.set(name, tf.variable(toTf(h), true, `${varPrefix}/${name}`));
+      m.set(name, tf.variable(tf.zeros([...h.shape]), false, `${varPrefix}/m/${name}`));
+      v.set(name, tf.variable(tf.zeros([...h.shape]), false, `${varPrefix}/v/${name}`));
+    }
+    const oneHot = (ids: Int32Array): tf.Tensor => tf.oneHot(tf.tensor1d(ids, 'int32'), c.vocabSize).toFloat();
+    return [oneHot(batch.idx), oneHot(batch.targets), tfjsCausalMaskBias(T)]; // (B*T, V), (B*T, V), (T, T)
+  });
   const p = (name: string): tf.Variable => {
     const w = params.get(name);
     if (!w) throw new Error(`tfjs-gpt: no weight named ${name}`);
@@ -51,7 +54,7 @@ export function tfjsGptTrainer(spec: GptSpec, varPrefix: string): GptTrainer {
       x = x.add(linear(f, `${b}.ffn.fc2.weight`));
     }
     const logits = linear(layerNorm(x, 'finalNorm.weight'), 'lmHead.weight'); // (B*T, V)
-    return tf.neg(tf.mean(tf.sum(tf.mul(targetOneHot, tf.logSoftmax(logits)), -1)));
+    return tf.neg(tf.mean(tf.sum(tf.mul(targetOneHot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
   };
 
   let t = 0;

@@ -3,10 +3,9 @@ import { matmul, transpose } from '@tsgrad/ops';
 import { AdamW, GPT, scaledDotProductAttention } from '@tsgrad/nn';
 import type { AttentionSpec, GptSpec, GptTrainer, HostTensor, MatmulSpec, Peer, Runner } from './peer.js';
 
-/**
- * tsgrad through its public API only. tsgrad computes eagerly and synchronously, so a
- * returned tensor is complete; its typed arrays are freed by the garbage collector.
- */
+// tsgrad through its public API only. tsgrad computes eagerly and synchronously, so a
+// returned tensor is complete; its typed arrays are freed by the garbage collector, which is
+// why the runners force nothing and dispose nothing.
 
 /** Throws a clear error when a feature the benchmark needs is not exported (yet). */
 function need<T>(value: T, what: string): NonNullable<T> {

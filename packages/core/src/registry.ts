@@ -51,6 +51,8 @@ export interface OpDefinition<I extends string, D extends I, A, S> {
 export interface Op<I extends string, A> {
   readonly name: string;
   readonly inputs: readonly I[];
+  /** The inputs gradients flow to (empty for ops like comparisons and argmax). */
+  readonly differentiable: readonly I[];
   apply(inputs: Readonly<Record<I, Tensor>>, args: A): Tensor;
 }
 
@@ -81,6 +83,7 @@ export function defineOp<I extends string, A = Record<string, never>, S = undefi
   const op: Op<I, A> = {
     name: def.name,
     inputs: def.inputs,
+    differentiable: def.inputs.filter((n) => differentiable.has(n)),
     apply(inputs, args) {
       const list = def.inputs.map((name) => {
         const t = inputs[name];

@@ -1,0 +1,120 @@
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { attention } from './cases/attention.js';
+import { attentionMemory } from './cases/attention-memory.js';
+import type { BenchCase } from './cases/case.js';
+import { gptStep, lossCheck } from './cases/gpt-step.js';
+import { squareMatmul } from './cases/square-matmul.js';
+import { trainingMatmul } from './cases/training-matmul.js';
+import { errorMessage, type TimingOptions } from './harness.js';
+import { ALL_LIBS, loadPeers, type LibName } from './peers/registry.js';
+import { renderSection, writeResults, type Section } from './report.js';
+
+const CASES: readonly BenchCase[] = [squareMatmul, trainingMatmul, attention, gptStep, attentionMemory];
+
+// Full: ~3 minutes on a quiet 2-core machine. Quick: under a minute.
+const FULL: TimingOptions = { warmup: 2, reps: 7, minReps: 3, minSampleMs: 30, maxRowMs: 5000 };
+const QUICK: TimingOptions = { warmup: 1, reps: 3, minReps: 2, minSampleMs: 10, maxRowMs: 1200 };
+
+const USAGE = `Usage: npm run bench [-- options]
+
+  --quick          fewer sizes and repetitions (under a minute)
+  --only <name>    run one benchmark: ${CASES.map((c) => c.name).join(', ')}
+  --libs <a,b>     libraries to run (default all): ${ALL_LIBS.join(', ')}
+  --reps <n>       timed samples per library per row (default ${FULL.reps}, quick ${QUICK.reps})
+  --out <dir>      where the JSON results go (default bench/results)
+  -h, --help       this text
+
+Benchmarks:
+${CASES.map((c) => `  ${c.name.padEnd(18)}${c.summary}`).join('\n')}
+`;
+
+function parseLibs(text: string | undefined): LibName[] {
+  if (text === undefined) return [...ALL_LIBS];
+  const names = text.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!(ALL_LIBS as readonly string[]).includes(n)) throw new Error(`--libs: unknown library '${n}' (know ${ALL_LIBS.join(', ')})`);
+  }
+  return names as LibName[];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      libs: { type: 'string' },
+      reps: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const cases = values.only === undefined ? CASES : CASES.filter((c) => c.name === values.only);
+  if (cases.length === 0) throw new Error(`--only: unknown benchmark '${values.only}' (know ${CASES.map((c) => c.name).join(', ')})`);
+  const base = values.quick ? QUICK : FULL;
+  const reps = values.reps === undefined ? base.reps : Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: expected a positive integer, got '${values.reps}'`);
+  const timing: TimingOptions = { ...base, reps, minReps: Math.min(base.minReps, reps) };
+
+  const startedAt = new Date();
+  const loadStart = loadavg();
+  const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+  const peers = await loadPeers(parseLibs(values.libs));
+  const libs = peers.map((p) => p.name);
+  const cpu = cpus();
+  const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${fmtGiB(totalmem())} RAM, node ${process.version}`;
+  const header = [
+    `## tsgrad benchmarks (${values.quick ? 'quick' : 'full'})`,
+    '',
+    `${startedAt.toISOString()} · ${machine} · load average at start ${loadStart.map((x) => x.toFixed(2)).join(' ')}`,
+    '',
+    ...peers.map((p) => `- ${p.name}: ${p.description}`),
+    '',
+    'Ratios are peer time ÷ tsgrad time: above 1× tsgrad is faster.',
+  ];
+  process.stdout.write(`${header.join('\n')}\n\n`);
+
+  const sections: Section[] = [];
+  for (const c of cases) {
+    try {
+      const s = await c.run({ peers, quick: values.quick, timing, log });
+      sections.push(s);
+      process.stdout.write(`${renderSection(s, libs)}\n\n`);
+    } catch (e) {
+      process.stdout.write(`### ${c.name}\n\nfailed: ${errorMessage(e)}\n\n`);
+    }
+  }
+  const loadEnd = loadavg();
+  process.stdout.write(`Load average at end: ${loadEnd.map((x) => x.toFixed(2)).join(' ')}\n`);
+
+  const dir = values.out ?? join(__dirname, '..', 'results');
+  const file = writeResults(dir, startedAt, {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    argv: process.argv.slice(2),
+    machine,
+    loadAverage: { start: loadStart, end: loadEnd },
+    timing,
+    libraries: peers.map((p) => ({ name: p.name, description: p.description })),
+    sections,
+  });
+  log(`results written to ${file} and latest.json`);
+  if (lossCheck.failed) {
+    log('FAILED: first GPT losses disagree across libraries (see the gpt-step notes)');
+    process.exitCode = 1;
+  }
+}
+
+function fmtGiB(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(0)} GiB`;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${errorMessage(e)}\n`);
+  process.exitCode = 1;
+});
