@@ -38,6 +38,11 @@ let accB: usize = 0;
 let rowMax: usize = 0;
 let rowSum: usize = 0;
 
+/** First byte after the module's static data: the JavaScript side allocates from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
 /** Bytes of scratch that configure() needs for padded dims ep, evp. */
 export function scratchBytes(ep: i32, evp: i32): i32 {
   return 2 * BR * BC * 4 + 2 * BC * max(ep, evp) * 4 + BR * max(ep, evp) * 4 + BR * 12 + 64;
@@ -297,7 +302,7 @@ export function forwardHead(q: usize, kt: usize, v: usize, out: usize, lse: usiz
           v128.store(at, pv);
           sv = f32x4.add(sv, pv);
         }
-        const alpha = Mathf.exp(mOld - mNew);
+        const alpha = f32x4.extract_lane(exp4(f32x4.splat(mOld - mNew)), 0);
         store<f64>(rowSum + (<usize>r << 3), load<f64>(rowSum + (<usize>r << 3)) * alpha + hsum(sv));
         store<f32>(rowMax + (<usize>r << 2), mNew);
         if (alpha != 1) {

@@ -76,7 +76,7 @@ export function loadIntoTargets(
     );
   }
   noGrad(() => {
-    for (const [target, value] of copies) if (target.storage !== value.storage || target.offset !== value.offset) copy_(target, value);
+    for (const [target, value] of copies) copy_(target, value);
   });
   return { missingKeys, unexpectedKeys };
 }
