@@ -3,3 +3,4 @@
  * safetensors checkpoints. Browser-safe; file helpers live in `@tsgrad/nn/node`.
  */
 export * from './safetensors/index.js';
+export * from './optim/index.js';

@@ -1,0 +1,87 @@
+import { ArgumentError, markModified, type Tensor } from '@tsgrad/core';
+import { Optimizer, flatData, paramData, zerosLikeParam, type ParamsInput } from './optimizer.js';
+
+/** Options of Adam and AdamW (PyTorch's names in camelCase). */
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+}
+
+/**
+ * One fused Adam update over a parameter's typed arrays, PyTorch's single-tensor formula:
+ * m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − (η/(1−β₁ᵗ)) · m / (√v/√(1−β₂ᵗ) + ε).
+ * `decoupled` applies AdamW's θ ← θ(1 − ηλ) instead of adding λθ to the gradient.
+ */
+function adamStep(optimizer: Optimizer<AdamOptions>, name: string, decoupled: boolean): void {
+  for (const group of optimizer.paramGroups) {
+    const { lr, eps, weightDecay } = group;
+    const [beta1, beta2] = group.betas;
+    for (const p of group.params) {
+      if (p.grad === null) continue;
+      const theta = paramData(p, name);
+      const grad = flatData(p.grad, `${name}: gradient`);
+      let state = optimizer.state.get(p);
+      if (state === undefined) {
+        state = { step: 0, expAvg: zerosLikeParam(p), expAvgSq: zerosLikeParam(p) };
+        optimizer.state.set(p, state);
+      }
+      const step = (state.step as number) + 1;
+      state.step = step;
+      const m = flatData(state.expAvg as Tensor, `${name}: expAvg`);
+      const v = flatData(state.expAvgSq as Tensor, `${name}: expAvgSq`);
+      const stepSize = lr / (1 - beta1 ** step);
+      const correction2Sqrt = Math.sqrt(1 - beta2 ** step);
+      const decay = decoupled ? 1 - lr * weightDecay : 1;
+      const l2 = decoupled ? 0 : weightDecay;
+      for (let i = 0; i < theta.length; i++) {
+        const t = theta[i]! * decay;
+        const g = grad[i]! + l2 * t;
+        const mi = beta1 * m[i]! + (1 - beta1) * g;
+        const vi = beta2 * v[i]! + (1 - beta2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        theta[i] = t - (stepSize * mi) / (Math.sqrt(vi) / correction2Sqrt + eps);
+      }
+      markModified(p);
+    }
+  }
+}
+
+function checkOptions(name: string, o: AdamOptions): void {
+  if (!(o.lr >= 0)) throw new ArgumentError(`${name}: lr must be non-negative, got ${o.lr}`);
+  if (!(o.eps >= 0)) throw new ArgumentError(`${name}: eps must be non-negative, got ${o.eps}`);
+  o.betas.forEach((b, i) => {
+    if (!(b >= 0 && b < 1)) throw new ArgumentError(`${name}: betas[${i}] must be in [0, 1), got ${b}`);
+  });
+  if (!(o.weightDecay >= 0)) throw new ArgumentError(`${name}: weightDecay must be non-negative, got ${o.weightDecay}`);
+}
+
+/** Adam (`torch.optim.Adam`): L2 weight decay added to the gradient. Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8, weightDecay 0. */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts };
+    checkOptions('Adam', defaults);
+    super('Adam', params, defaults);
+    this.paramGroups.forEach((g) => checkOptions('Adam', g));
+  }
+
+  step(): void {
+    adamStep(this, 'Adam', false);
+  }
+}
+
+/** AdamW (`torch.optim.AdamW`): decoupled weight decay. Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8, weightDecay 1e-2. */
+export class AdamW extends Optimizer<AdamOptions> {
+  constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, ...opts };
+    checkOptions('AdamW', defaults);
+    super('AdamW', params, defaults);
+    this.paramGroups.forEach((g) => checkOptions('AdamW', g));
+  }
+
+  step(): void {
+    adamStep(this, 'AdamW', true);
+  }
+}
