@@ -3,7 +3,7 @@
  * Importing this module also installs the core ops (arithmetic, sum, views, casts, in-place)
  * as chained Tensor methods.
  */
-export { Tensor, type GradHook, type HookHandle, type NestedArray, type BackwardOptions } from './tensor.js';
+export * from './tensor.js';
 export { Storage } from './storage.js';
 export {
   type DType,
