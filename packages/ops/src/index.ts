@@ -31,3 +31,10 @@ export {
   zero_,
   copy_,
 } from '@tsgrad/core';
+export * from './shape/index.js';
+export * from './linalg/index.js';
+export * from './elementwise/index.js';
+export * from './reduce/index.js';
+export * from './nn/index.js';
+export * from './inplace/index.js';
+export * from './kernels/index.js';
