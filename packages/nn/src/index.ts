@@ -10,3 +10,4 @@ export * from './models/index.js';
 export * from './optim/index.js';
 export * from './gradcheck/index.js';
 export * from './safetensors/index.js';
+export * from './checkpoint/index.js';
