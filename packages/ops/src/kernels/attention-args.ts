@@ -25,21 +25,37 @@ export interface AttentionMask<D> {
  *   decided by {@link dropoutKeep}(dropoutSeed, b, h, i, j, p) with h the query head.
  */
 export interface AttentionArgs<T extends AttentionArray> {
+  /** B: batch size. */
   batch: number;
+  /** Hq: query heads; a multiple of headsKv. */
   headsQ: number;
+  /** Hkv: key/value heads (Hq for plain multi-head attention, 1 for multi-query). */
   headsKv: number;
+  /** L: query positions. */
   lenQ: number;
+  /** S: key/value positions. */
   lenKv: number;
+  /** E: query/key feature size. */
   dim: number;
+  /** Ev: value feature size (the output's last dimension). */
   dimV: number;
+  /** Queries (B, Hq, L, E). */
   q: T;
+  /** Keys (B, Hkv, S, E). */
   k: T;
+  /** Values (B, Hkv, S, Ev). */
   v: T;
+  /** Score scale; callers default it to 1/sqrt(E). Must be finite. */
   scale: number;
+  /** Block keys j > i (top-left aligned). */
   causal: boolean;
+  /** 0 = blocked, anything else = may attend; combines with causal and floatMask. */
   boolMask?: AttentionMask<Uint8Array>;
+  /** Added to the scores (-Infinity blocks); its gradient is dS. */
   floatMask?: AttentionMask<T>;
+  /** Drop probability in [0, 1]; 0 disables dropout. */
   dropoutP: number;
+  /** Integer seed of the dropout mask, taken modulo 2^32. */
   dropoutSeed: number;
 }
 
@@ -140,5 +156,23 @@ export function checkAttentionArgs<T extends AttentionArray>(fn: string, args: A
       throw new Error(`${fn}: floatMask.data must be a ${q.constructor.name} like q`);
     }
     checkMask(fn, 'floatMask', args.floatMask, dims);
+  }
+}
+
+/** Validates `args` and the forward results and output gradient handed to a backward kernel. */
+export function checkBackwardArgs<T extends AttentionArray>(
+  fn: string,
+  args: AttentionArgs<T>,
+  out: T,
+  lse: Float64Array,
+  dOut: T,
+): void {
+  checkAttentionArgs(fn, args);
+  const { batch: B, headsQ: Hq, lenQ: L, dimV: Ev } = args;
+  const outShape = `B*Hq*L*Ev = ${B}*${Hq}*${L}*${Ev}`;
+  checkArray(fn, 'out', out, args.q, B * Hq * L * Ev, outShape);
+  checkArray(fn, 'dOut', dOut, args.q, B * Hq * L * Ev, outShape);
+  if (!(lse instanceof Float64Array) || lse.length !== B * Hq * L) {
+    throw new Error(`${fn}: lse must be a Float64Array of length B*Hq*L = ${B}*${Hq}*${L} = ${B * Hq * L}`);
   }
 }

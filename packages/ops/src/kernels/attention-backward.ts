@@ -5,11 +5,12 @@
  * regenerated from the seed, so nothing of size L·S is stored (unless the float mask's
  * gradient is requested, which is L·S by nature).
  */
-import { allocLike, checkArray, checkAttentionArgs } from './attention-args.js';
+import { allocLike, checkBackwardArgs } from './attention-args.js';
 import type { AttentionArgs, AttentionArray } from './attention-args.js';
 import { ATTENTION_BLOCK_K, ATTENTION_BLOCK_Q } from './attention-forward.js';
 import { maskScoreTile } from './attention-mask-tile.js';
 import { tileAccAB, tileAccAtB, tileDot } from './attention-tiles.js';
+import { attentionBackwardWasm } from './attention-wasm-kernels.js';
 import { dropoutBits, dropoutRowKey, dropoutThreshold } from './dropout-hash.js';
 
 /**
@@ -17,7 +18,7 @@ import { dropoutBits, dropoutRowKey, dropoutThreshold } from './dropout-hash.js'
  * `dOut` (B, Hq, L, Ev). Returns dq, dk, dv shaped like q, k, v (dk/dv summed over the query
  * heads sharing a kv head) and, when `opts.wantMaskGrad`, the float mask's gradient as a dense
  * (B, Hq, L, S) array (zero where a key is blocked); the caller sums it down to the mask's
- * broadcast shape.
+ * broadcast shape. Float32 runs on the WebAssembly SIMD kernels where available.
  *
  * With P = exp(s − lse), Z the dropout factors and D = rowsum(dO∘O):
  * dv = (P∘Z)ᵀ·dO; dS = P∘((dO·vᵀ)∘Z − D); dq = scale·dS·k; dk = scale·dSᵀ·q; dMask = dS.
@@ -29,20 +30,40 @@ export function attentionBackward<T extends AttentionArray>(
   dOut: T,
   opts: { wantMaskGrad: boolean },
 ): { dq: T; dk: T; dv: T; dMask?: T } {
-  const fn = 'attentionBackward';
-  checkAttentionArgs(fn, args);
+  checkBackwardArgs('attentionBackward', args, out, lse, dOut);
+  if (args.q instanceof Float32Array) {
+    const a32 = args as unknown as AttentionArgs<Float32Array>;
+    const r = attentionBackwardWasm(a32, out as Float32Array, lse, dOut as Float32Array, opts.wantMaskGrad);
+    if (r !== null) return r as unknown as { dq: T; dk: T; dv: T; dMask?: T };
+  }
+  return backwardJs(args, out, lse, dOut, opts.wantMaskGrad);
+}
+
+/** {@link attentionBackward} in plain JavaScript, for either element type. */
+export function attentionBackwardJs<T extends AttentionArray>(
+  args: AttentionArgs<T>,
+  out: T,
+  lse: Float64Array,
+  dOut: T,
+  opts: { wantMaskGrad: boolean },
+): { dq: T; dk: T; dv: T; dMask?: T } {
+  checkBackwardArgs('attentionBackwardJs', args, out, lse, dOut);
+  return backwardJs(args, out, lse, dOut, opts.wantMaskGrad);
+}
+
+function backwardJs<T extends AttentionArray>(
+  args: AttentionArgs<T>,
+  out: T,
+  lse: Float64Array,
+  dOut: T,
+  wantMaskGrad: boolean,
+): { dq: T; dk: T; dv: T; dMask?: T } {
   const { batch: B, headsQ: Hq, headsKv: Hkv, lenQ: L, lenKv: S, dim: E, dimV: Ev, q, k, v } = args;
   const { scale, causal, dropoutP, dropoutSeed } = args;
-  const outShape = `B*Hq*L*Ev = ${B}*${Hq}*${L}*${Ev}`;
-  checkArray(fn, 'out', out, q, B * Hq * L * Ev, outShape);
-  checkArray(fn, 'dOut', dOut, q, B * Hq * L * Ev, outShape);
-  if (!(lse instanceof Float64Array) || lse.length !== B * Hq * L) {
-    throw new Error(`${fn}: lse must be a Float64Array of length B*Hq*L = ${B}*${Hq}*${L} = ${B * Hq * L}`);
-  }
   const dq = allocLike(q, q.length);
   const dk = allocLike(q, k.length);
   const dv = allocLike(q, v.length);
-  const dMask = opts.wantMaskGrad ? allocLike(q, B * Hq * L * S) : undefined;
+  const dMask = wantMaskGrad ? allocLike(q, B * Hq * L * S) : undefined;
   const result = dMask ? { dq, dk, dv, dMask } : { dq, dk, dv };
   if (L === 0 || S === 0) return result;
 

@@ -7,6 +7,7 @@ import { allocLike, checkAttentionArgs } from './attention-args.js';
 import type { AttentionArgs, AttentionArray } from './attention-args.js';
 import { maskScoreTile } from './attention-mask-tile.js';
 import { tileAccAB, tileDot } from './attention-tiles.js';
+import { attentionForwardWasm } from './attention-wasm-kernels.js';
 import { dropoutBits, dropoutRowKey, dropoutThreshold } from './dropout-hash.js';
 
 /** Query rows per block: the output rows that stay hot while the key blocks stream past. */
@@ -19,9 +20,24 @@ export const ATTENTION_BLOCK_K = 64;
  * Returns `out` (B, Hq, L, Ev) and the per-row log-sum-exp of the masked, scaled scores
  * `lse` (B, Hq, L), -Infinity for rows whose keys are all blocked (their output is zero);
  * {@link attentionBackward} needs both. Causal runs skip key blocks past the diagonal.
+ * Float32 runs on the WebAssembly SIMD kernels where available, float64 in JavaScript.
  */
 export function attentionForward<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; lse: Float64Array } {
   checkAttentionArgs('attentionForward', args);
+  if (args.q instanceof Float32Array) {
+    const r = attentionForwardWasm(args as unknown as AttentionArgs<Float32Array>);
+    if (r !== null) return r as unknown as { out: T; lse: Float64Array };
+  }
+  return forwardJs(args);
+}
+
+/** {@link attentionForward} in plain JavaScript, for either element type. */
+export function attentionForwardJs<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; lse: Float64Array } {
+  checkAttentionArgs('attentionForwardJs', args);
+  return forwardJs(args);
+}
+
+function forwardJs<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; lse: Float64Array } {
   const { batch: B, headsQ: Hq, headsKv: Hkv, lenQ: L, lenKv: S, dim: E, dimV: Ev, q, k, v } = args;
   const { scale, causal, dropoutP, dropoutSeed } = args;
   const out = allocLike(q, B * Hq * L * Ev);

@@ -1,10 +1,10 @@
 /**
- * Loading of the float32 WebAssembly SIMD attention module and a bump allocator over its
- * memory. The module is compiled lazily on first use; where WebAssembly SIMD is missing (or a
+ * Loading of the float32 WebAssembly attention modules and a bump allocator over their
+ * memory. A module is compiled lazily on first use; where WebAssembly SIMD is missing (or a
  * browser main thread refuses synchronous compilation of modules over 4 KB, in which case
  * call {@link initAttentionWasm} first) the kernels fall back to plain JavaScript.
  */
-import { ATTENTION_WASM_BASE64 } from './attention-wasm-binary.js';
+import { ATTENTION_WASM_RELAXED_SIMD, ATTENTION_WASM_SIMD } from './attention-wasm-binary.js';
 
 /** The functions exported by assembly/attention-simd.ts (addresses are byte offsets). */
 export interface AttentionWasmExports {
@@ -23,57 +23,82 @@ export interface AttentionWasmExports {
     fm: number, fmHead: number, bm: number, bmHead: number, b: number, h0: number, group: number,
   ): void;
   pack(src: number, dst: number, n: number, rows: number, cols: number, rowsP: number, colsP: number): void;
-  packT(src: number, dst: number, n: number, rows: number, cols: number, rowsP: number, colsP: number): void;
+  packPanels(src: number, dst: number, n: number, rows: number, cols: number, colsP: number): void;
   unpack(src: number, dst: number, n: number, rows: number, cols: number, rowsP: number, colsP: number): void;
+  rowDots(a: number, b: number, dst: number, n: number, w: number): void;
+  blockK(): number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-let instance: AttentionWasmExports | null = null;
+/** The two builds: fused multiply-add through relaxed SIMD, or multiply + add. */
+export type AttentionWasmVariant = 'relaxed-simd' | 'simd';
 
-function wasmBytes(): Uint8Array {
-  const text = atob(ATTENTION_WASM_BASE64);
+const sources: Record<AttentionWasmVariant, string> = {
+  'relaxed-simd': ATTENTION_WASM_RELAXED_SIMD,
+  simd: ATTENTION_WASM_SIMD,
+};
+const modules: Partial<Record<AttentionWasmVariant, WebAssembly.Module | null>> = {};
+const instances: Partial<Record<AttentionWasmVariant, AttentionWasmExports>> = {};
+let best: AttentionWasmExports | null | undefined;
+
+function wasmBytes(variant: AttentionWasmVariant): Uint8Array<ArrayBuffer> {
+  const text = atob(sources[variant]);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
 }
 
-function instantiate(module: WebAssembly.Module): AttentionWasmExports {
+function supported(bytes: Uint8Array<ArrayBuffer>): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+}
+
+/**
+ * The exports of one build, compiling and instantiating it on first use; null where this
+ * runtime lacks its instruction set or refuses to compile synchronously.
+ */
+export function loadAttentionWasm(variant: AttentionWasmVariant): AttentionWasmExports | null {
+  const ready = instances[variant];
+  if (ready !== undefined) return ready;
+  if (modules[variant] === undefined) {
+    try {
+      const bytes = wasmBytes(variant);
+      modules[variant] = supported(bytes) ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      modules[variant] = null;
+    }
+  }
+  const module = modules[variant];
+  if (module === null || module === undefined) return null;
   // The AssemblyScript stub runtime only imports abort(), unreachable with --noAssert.
   const abort = (): never => {
     throw new Error('attention wasm: abort');
   };
-  return new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as AttentionWasmExports;
+  const exports = new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as AttentionWasmExports;
+  instances[variant] = exports;
+  return exports;
 }
 
 /**
- * Compiles the SIMD module asynchronously, for browsers that refuse synchronous compiles on the
- * main thread. Resolves to whether the SIMD kernels are available.
+ * Compiles the builds asynchronously, for browsers that refuse synchronous compiles of
+ * modules over 4 KB on the main thread. Resolves to whether SIMD kernels are available.
  */
 export async function initAttentionWasm(): Promise<boolean> {
-  if (compiled === undefined) {
+  for (const variant of ['relaxed-simd', 'simd'] as const) {
+    if (modules[variant]) continue;
     try {
-      compiled = await WebAssembly.compile(wasmBytes());
+      const bytes = wasmBytes(variant);
+      modules[variant] = supported(bytes) ? await WebAssembly.compile(bytes) : null;
     } catch {
-      compiled = null;
+      modules[variant] = null;
     }
   }
+  best = undefined;
   return attentionWasm() !== null;
 }
 
-/** The SIMD module's exports, compiling it on first use; null where it cannot run. */
+/** The fastest build this runtime runs (relaxed SIMD first), or null: use JavaScript. */
 export function attentionWasm(): AttentionWasmExports | null {
-  if (instance !== null) return instance;
-  if (compiled === undefined) {
-    try {
-      const bytes = wasmBytes();
-      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return null;
-  instance = instantiate(compiled);
-  return instance;
+  if (best === undefined) best = loadAttentionWasm('relaxed-simd') ?? loadAttentionWasm('simd');
+  return best;
 }
 
 /**

@@ -109,6 +109,42 @@ export function toFloat32(a: AttentionArgs<Float64Array>): AttentionArgs<Float32
   return out;
 }
 
+/** One float32 implementation of the fused kernels (null: not available here). */
+export interface Float32Backend {
+  forward(a: AttentionArgs<Float32Array>): { out: Float32Array; lse: Float64Array } | null;
+  backward(
+    a: AttentionArgs<Float32Array>, out: Float32Array, lse: Float64Array, dOut: Float32Array, wantMaskGrad: boolean,
+  ): { dq: Float32Array; dk: Float32Array; dv: Float32Array; dMask?: Float32Array } | null;
+}
+
+/**
+ * Runs `backend` on the float32 copy of `a64` and expects its output and gradients within
+ * `tol` of the float64 reference results; the float mask's gradient too when `a64` has one.
+ */
+export function expectFloat32Matches(
+  backend: Float32Backend,
+  a64: AttentionArgs<Float64Array>,
+  dOut: Float64Array,
+  refOut: Float64Array,
+  refGrads: { dq: Float64Array; dk: Float64Array; dv: Float64Array; dMask?: Float64Array },
+  tol: number,
+): void {
+  const a = toFloat32(a64);
+  const wantMaskGrad = a64.floatMask !== undefined;
+  const fwd = backend.forward(a);
+  if (fwd === null) throw new Error('float32 backend unavailable');
+  const grads = backend.backward(a, fwd.out, fwd.lse, Float32Array.from(dOut), wantMaskGrad);
+  if (grads === null) throw new Error('float32 backend unavailable');
+  expect(fwd.out).toBeInstanceOf(Float32Array);
+  expect(grads.dq).toBeInstanceOf(Float32Array);
+  expect(maxRelErr(fwd.out, refOut)).toBeLessThan(tol);
+  expect(maxRelErr(grads.dq, refGrads.dq)).toBeLessThan(tol);
+  expect(maxRelErr(grads.dk, refGrads.dk)).toBeLessThan(tol);
+  expect(maxRelErr(grads.dv, refGrads.dv)).toBeLessThan(tol);
+  if (wantMaskGrad) expect(maxRelErr(grads.dMask as Float32Array, refGrads.dMask as Float64Array)).toBeLessThan(tol);
+  else expect(grads.dMask).toBeUndefined();
+}
+
 /** Max of |actual - expected| / (1 + |expected|); throws on NaN or length mismatch. */
 export function maxRelErr(actual: AttentionArray, expected: AttentionArray): number {
   if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
@@ -151,3 +187,26 @@ export function referenceLse(a: AttentionArgs<Float64Array>): Float64Array {
   }
   return lse;
 }
+
+/** Shapes and options the fused kernels are compared with the reference on. */
+export const fusedCases: [string, Shape, CaseOptions][] = [
+  ['tiny, L != S, E != Ev', { B: 2, Hq: 2, Hkv: 2, L: 5, S: 7, E: 3, Ev: 5 }, {}],
+  ['ragged multi-block, GQA', { B: 1, Hq: 4, Hkv: 2, L: 67, S: 131, E: 8, Ev: 6 }, {}],
+  ['MQA, L > S, odd dims', { B: 2, Hq: 3, Hkv: 1, L: 130, S: 45, E: 5, Ev: 9 }, {}],
+  ['causal, L < S', { B: 1, Hq: 2, Hkv: 1, L: 37, S: 100, E: 7, Ev: 4 }, { causal: true }],
+  ['causal, L > S', { B: 1, Hq: 2, Hkv: 2, L: 100, S: 37, E: 4, Ev: 7 }, { causal: true }],
+  ['causal, L = S ragged', { B: 2, Hq: 2, Hkv: 1, L: 129, S: 129, E: 6, Ev: 6 }, { causal: true }],
+  ['bool mask (L, S) broadcast', { B: 2, Hq: 2, Hkv: 2, L: 70, S: 66, E: 5, Ev: 3 }, { boolMask: 'ls' }],
+  ['bool mask per head + causal', { B: 2, Hq: 4, Hkv: 2, L: 33, S: 40, E: 4, Ev: 5 }, { boolMask: 'full', causal: true }],
+  ['float mask (B, 1, L, S)', { B: 2, Hq: 3, Hkv: 3, L: 65, S: 70, E: 6, Ev: 2 }, { floatMask: 'b1ls' }],
+  ['float mask (L, S) + causal', { B: 1, Hq: 2, Hkv: 1, L: 80, S: 80, E: 4, Ev: 4 }, { floatMask: 'ls', causal: true }],
+  ['dropout', { B: 2, Hq: 2, Hkv: 1, L: 70, S: 75, E: 5, Ev: 6 }, { dropoutP: 0.3 }],
+  ['everything: GQA, causal, both masks, dropout', { B: 2, Hq: 4, Hkv: 2, L: 68, S: 97, E: 6, Ev: 5 },
+    { causal: true, boolMask: 'full', floatMask: 'full', dropoutP: 0.2 }],
+  ['fully blocked rows by bool mask', { B: 1, Hq: 2, Hkv: 1, L: 70, S: 20, E: 3, Ev: 4 },
+    { boolMask: 'ls', blockedRows: [0, 5, 66] }],
+  ['fully blocked rows by -Infinity float mask', { B: 2, Hq: 1, Hkv: 1, L: 9, S: 70, E: 3, Ev: 4 },
+    { floatMask: 'full', blockedRows: [2, 8] }],
+  ['dropout p = 1', { B: 1, Hq: 1, Hkv: 1, L: 6, S: 5, E: 3, Ev: 2 }, { dropoutP: 1 }],
+  ['E = 1, large scale', { B: 1, Hq: 1, Hkv: 1, L: 20, S: 30, E: 1, Ev: 3 }, { scale: 30 }],
+];

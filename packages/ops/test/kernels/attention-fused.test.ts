@@ -1,46 +1,39 @@
 import {
   attentionBackward,
+  attentionBackwardJs,
   attentionBackwardReference,
+  attentionBackwardWasm,
   attentionForward,
+  attentionForwardJs,
   attentionForwardReference,
+  attentionForwardWasm,
+  attentionWasm,
+  loadAttentionWasm,
 } from '../../src/kernels/attention.js';
 import type { AttentionArgs, AttentionArray } from '../../src/kernels/attention.js';
-import { makeCase, makeRng, maxRelErr, randomArray, referenceLse, toFloat32 } from './attention-fixtures.js';
-import type { CaseOptions, Shape } from './attention-fixtures.js';
-
-const cases: [string, Shape, CaseOptions][] = [
-  ['tiny, L != S, E != Ev', { B: 2, Hq: 2, Hkv: 2, L: 5, S: 7, E: 3, Ev: 5 }, {}],
-  ['ragged multi-block, GQA', { B: 1, Hq: 4, Hkv: 2, L: 67, S: 131, E: 8, Ev: 6 }, {}],
-  ['MQA, L > S, odd dims', { B: 2, Hq: 3, Hkv: 1, L: 130, S: 45, E: 5, Ev: 9 }, {}],
-  ['causal, L < S', { B: 1, Hq: 2, Hkv: 1, L: 37, S: 100, E: 7, Ev: 4 }, { causal: true }],
-  ['causal, L > S', { B: 1, Hq: 2, Hkv: 2, L: 100, S: 37, E: 4, Ev: 7 }, { causal: true }],
-  ['causal, L = S ragged', { B: 2, Hq: 2, Hkv: 1, L: 129, S: 129, E: 6, Ev: 6 }, { causal: true }],
-  ['bool mask (L, S) broadcast', { B: 2, Hq: 2, Hkv: 2, L: 70, S: 66, E: 5, Ev: 3 }, { boolMask: 'ls' }],
-  ['bool mask per head + causal', { B: 2, Hq: 4, Hkv: 2, L: 33, S: 40, E: 4, Ev: 5 }, { boolMask: 'full', causal: true }],
-  ['float mask (B, 1, L, S)', { B: 2, Hq: 3, Hkv: 3, L: 65, S: 70, E: 6, Ev: 2 }, { floatMask: 'b1ls' }],
-  ['float mask (L, S) + causal', { B: 1, Hq: 2, Hkv: 1, L: 80, S: 80, E: 4, Ev: 4 }, { floatMask: 'ls', causal: true }],
-  ['dropout', { B: 2, Hq: 2, Hkv: 1, L: 70, S: 75, E: 5, Ev: 6 }, { dropoutP: 0.3 }],
-  ['everything: GQA, causal, both masks, dropout', { B: 2, Hq: 4, Hkv: 2, L: 68, S: 97, E: 6, Ev: 5 },
-    { causal: true, boolMask: 'full', floatMask: 'full', dropoutP: 0.2 }],
-  ['fully blocked rows by bool mask', { B: 1, Hq: 2, Hkv: 1, L: 70, S: 20, E: 3, Ev: 4 },
-    { boolMask: 'ls', blockedRows: [0, 5, 66] }],
-  ['fully blocked rows by -Infinity float mask', { B: 2, Hq: 1, Hkv: 1, L: 9, S: 70, E: 3, Ev: 4 },
-    { floatMask: 'full', blockedRows: [2, 8] }],
-  ['dropout p = 1', { B: 1, Hq: 1, Hkv: 1, L: 6, S: 5, E: 3, Ev: 2 }, { dropoutP: 1 }],
-  ['E = 1, large scale', { B: 1, Hq: 1, Hkv: 1, L: 20, S: 30, E: 1, Ev: 3 }, { scale: 30 }],
-];
+import { expectFloat32Matches, fusedCases, makeCase, makeRng, maxRelErr, randomArray, referenceLse, toFloat32 } from './attention-fixtures.js';
+import type { CaseOptions, Float32Backend } from './attention-fixtures.js';
 
 function hasNaN(a: AttentionArray): boolean {
   return a.some(Number.isNaN);
 }
 
-function runBoth<T extends AttentionArray>(a: AttentionArgs<T>, dOut: T, wantMaskGrad: boolean) {
-  const fused = attentionForward(a);
-  const fusedGrads = attentionBackward(a, fused.out, fused.lse, dOut, { wantMaskGrad });
-  return { fused, fusedGrads };
-}
+const float32Backends: Record<string, Float32Backend> = {
+  // float32 dispatches to the fastest WebAssembly build; float64 always runs JavaScript.
+  dispatch: { forward: attentionForward, backward: (a, o, l, d, want) => attentionBackward(a, o, l, d, { wantMaskGrad: want }) },
+  js: { forward: attentionForwardJs, backward: (a, o, l, d, want) => attentionBackwardJs(a, o, l, d, { wantMaskGrad: want }) },
+  'wasm simd': {
+    forward: (a) => attentionForwardWasm(a, loadAttentionWasm('simd')),
+    backward: (a, o, l, d, want) => attentionBackwardWasm(a, o, l, d, want, loadAttentionWasm('simd')),
+  },
+};
 
-describe.each(cases)('fused attention vs reference: %s', (_name, shape, opts) => {
+test('the WebAssembly SIMD module loads in Node', () => {
+  expect(loadAttentionWasm('simd')).not.toBeNull();
+  expect(attentionWasm()).not.toBeNull();
+});
+
+describe.each(fusedCases)('fused attention vs reference: %s', (_name, shape, opts) => {
   const a64 = makeCase(11, shape, opts);
   const dOut = randomArray(makeRng(5), shape.B * shape.Hq * shape.L * shape.Ev);
   const wantMaskGrad = a64.floatMask !== undefined;
@@ -48,7 +41,8 @@ describe.each(cases)('fused attention vs reference: %s', (_name, shape, opts) =>
   const refGrads = attentionBackwardReference(a64, dOut, { wantMaskGrad });
 
   test('float64 matches to 1e-12', () => {
-    const { fused, fusedGrads } = runBoth(a64, dOut, wantMaskGrad);
+    const fused = attentionForward(a64);
+    const fusedGrads = attentionBackward(a64, fused.out, fused.lse, dOut, { wantMaskGrad });
     expect(maxRelErr(fused.out, ref.out)).toBeLessThan(1e-12);
     expect(maxRelErr(fused.lse, referenceLse(a64))).toBeLessThan(1e-12);
     expect(maxRelErr(fusedGrads.dq, refGrads.dq)).toBeLessThan(1e-12);
@@ -58,16 +52,8 @@ describe.each(cases)('fused attention vs reference: %s', (_name, shape, opts) =>
     else expect(fusedGrads.dMask).toBeUndefined();
   });
 
-  test('float32 matches the float64 reference to 1e-5', () => {
-    const a32 = toFloat32(a64);
-    const { fused, fusedGrads } = runBoth(a32, Float32Array.from(dOut), wantMaskGrad);
-    expect(fused.out).toBeInstanceOf(Float32Array);
-    expect(fusedGrads.dq).toBeInstanceOf(Float32Array);
-    expect(maxRelErr(fused.out, ref.out)).toBeLessThan(1e-5);
-    expect(maxRelErr(fusedGrads.dq, refGrads.dq)).toBeLessThan(1e-5);
-    expect(maxRelErr(fusedGrads.dk, refGrads.dk)).toBeLessThan(1e-5);
-    expect(maxRelErr(fusedGrads.dv, refGrads.dv)).toBeLessThan(1e-5);
-    if (wantMaskGrad) expect(maxRelErr(fusedGrads.dMask as Float32Array, refGrads.dMask as Float64Array)).toBeLessThan(1e-5);
+  test.each(Object.keys(float32Backends))('float32 (%s) matches the float64 reference to 1e-5', (backend) => {
+    expectFloat32Matches(float32Backends[backend], a64, dOut, ref.out, refGrads, 1e-5);
   });
 
   test('outputs are not trivially zero', () => {
@@ -91,6 +77,7 @@ describe('fully blocked rows', () => {
   ])('%s: exact zeros, -Infinity lse, no NaN (float64 and float32)', (_n, opts) => {
     const a64 = makeCase(21, shape, opts);
     for (const a of [a64, toFloat32(a64)] as AttentionArgs<AttentionArray>[]) {
+      // float64 runs the JavaScript kernels, float32 the WebAssembly ones.
       const dOut = a.q.constructor === Float32Array ? new Float32Array(2 * 70 * 4).fill(1) : new Float64Array(2 * 70 * 4).fill(1);
       const { out, lse } = attentionForward(a);
       const g = attentionBackward(a, out, lse, dOut, { wantMaskGrad: true });
@@ -108,6 +95,40 @@ describe('fully blocked rows', () => {
     }
   });
 });
+
+describe('mask strides', () => {
+  test('a reversed (negative-stride) view reads the same mask as its reversed copy', () => {
+    const shape = { B: 2, Hq: 2, Hkv: 1, L: 70, S: 67, E: 4, Ev: 3 };
+    const base = makeCase(8, shape, { boolMask: 'ls', floatMask: 'ls', causal: true });
+    const { S, L } = shape;
+    const flip = <A extends Uint8Array | Float64Array>(d: A): A => {
+      const r = d.slice() as A;
+      for (let i = 0; i < L; i++) for (let j = 0; j < S; j++) r[i * S + j] = d[i * S + (S - 1 - j)];
+      return r;
+    };
+    const bm = (base.boolMask as { data: Uint8Array }).data;
+    const fm = (base.floatMask as { data: Float64Array }).data;
+    const reversed: AttentionArgs<Float64Array> = {
+      ...base,
+      boolMask: { data: flip(bm), strides: [0, 0, S, -1], offset: S - 1 },
+      floatMask: { data: flip(fm), strides: [0, 0, S, -1], offset: S - 1 },
+    };
+    const dOut = randomArray(makeRng(3), 2 * 2 * L * 3);
+    expectSameResults(base, reversed, dOut);
+    expectSameResults(toFloat32(base), toFloat32(reversed), Float32Array.from(dOut));
+  });
+});
+
+/** Expects bit-identical forward and backward results from two argument sets. */
+function expectSameResults<T extends AttentionArray>(a: AttentionArgs<T>, b: AttentionArgs<T>, dOut: T): void {
+  const want = attentionForward(a);
+  const got = attentionForward(b);
+  expect(Array.from(got.out)).toEqual(Array.from(want.out));
+  const gWant = attentionBackward(a, want.out, want.lse, dOut, { wantMaskGrad: true });
+  const gGot = attentionBackward(b, got.out, got.lse, dOut, { wantMaskGrad: true });
+  expect(Array.from(gGot.dk)).toEqual(Array.from(gWant.dk));
+  expect(Array.from(gGot.dMask as T)).toEqual(Array.from(gWant.dMask as T));
+}
 
 describe('empty sizes', () => {
   test('L = 0 gives empty outputs', () => {

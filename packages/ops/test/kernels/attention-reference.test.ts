@@ -5,6 +5,7 @@ import {
 } from '../../src/kernels/attention.js';
 import type { AttentionArgs } from '../../src/kernels/attention.js';
 import { makeCase, makeRng, maxRelErr, randomArray, toFloat32 } from './attention-fixtures.js';
+import type { CaseOptions } from './attention-fixtures.js';
 
 const X = [1, 0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0];
 const knownWeights = [
@@ -67,9 +68,9 @@ function finiteDiff(a: AttentionArgs<Float64Array>, g: Float64Array, x: Float64A
 }
 
 describe('attention reference backward: finite differences (float64)', () => {
-  test.each([
-    ['float mask + bool mask + GQA + dropout', { floatMask: 'full', boolMask: 'ls', dropoutP: 0.25 } as const],
-    ['causal, L > S', { causal: true } as const],
+  test.each<[string, CaseOptions]>([
+    ['float mask + bool mask + GQA + dropout', { floatMask: 'full', boolMask: 'ls', dropoutP: 0.25 }],
+    ['causal, L > S', { causal: true }],
   ])('%s', (_name, opts) => {
     const shape = opts.causal ? { B: 1, Hq: 2, Hkv: 1, L: 5, S: 3, E: 3, Ev: 2 } : { B: 2, Hq: 2, Hkv: 1, L: 3, S: 4, E: 3, Ev: 2 };
     const a = makeCase(7, shape, opts);

@@ -1,0 +1,237 @@
+import { gemmF32RelaxedSimdWasm, gemmF32SimdWasm } from './wasm/gemm-f32-wasm.generated.js';
+import { offsetAt, type GemmArgs } from './gemm-types.js';
+
+// Driver for the WebAssembly float32 GEMM (assembly/gemm-f32.ts). Operands live in JS typed
+// arrays, so each call copies A and B into the module's linear memory, runs the kernel once per
+// batch item, and copies C back. Memory grows on demand and is kept, so repeated sizes allocate
+// nothing. Instances are created lazily and synchronously (the modules are under 4 KB); where a
+// browser refuses synchronous compilation the error is caught, gemm runs in TypeScript, and
+// `initGemm()` (gemm.ts) compiles the modules asynchronously so later calls get WebAssembly.
+
+/** The two builds of the kernel: FMA through relaxed SIMD, or multiply + add. */
+export type WasmVariant = 'relaxed-simd' | 'simd';
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  gemm(
+    m: number, n: number, k: number,
+    a: number, ars: number, acs: number,
+    b: number, brs: number, bcs: number,
+    c: number, crs: number,
+    alpha: number, accumulate: number, work: number,
+  ): void;
+  workspaceBytes(): number;
+  heapBase(): number;
+}
+
+/** An instantiated kernel module and the layout of its linear memory. */
+export interface WasmGemmKernel {
+  exports: KernelExports;
+  /** Byte address of the packing workspace; operands follow it. */
+  work: number;
+  /** First byte after the workspace. */
+  heap: number;
+  /** View of the whole memory, replaced after every grow (growing detaches the old buffer). */
+  f32: Float32Array;
+}
+
+const sources: Record<WasmVariant, string> = {
+  'relaxed-simd': gemmF32RelaxedSimdWasm,
+  simd: gemmF32SimdWasm,
+};
+const kernels: Partial<Record<WasmVariant, WasmGemmKernel | null>> = {};
+const modules: Partial<Record<WasmVariant, WebAssembly.Module>> = {};
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function instantiate(module: WebAssembly.Module): WasmGemmKernel {
+  const exports = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  const work = (exports.heapBase() + 63) & ~63;
+  const heap = work + exports.workspaceBytes();
+  return { exports, work, heap, f32: new Float32Array(exports.memory.buffer) };
+}
+
+/**
+ * The kernel instance for `variant`, created on first use; null where this runtime lacks the
+ * instruction set (WebAssembly.validate says no) or refuses to compile synchronously.
+ */
+export function loadWasmKernel(variant: WasmVariant): WasmGemmKernel | null {
+  const known = kernels[variant];
+  if (known !== undefined) return known;
+  let kernel: WasmGemmKernel | null = null;
+  try {
+    if (typeof WebAssembly === 'object') {
+      let module = modules[variant];
+      if (module === undefined) {
+        const bytes = decodeBase64(sources[variant]);
+        if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+      }
+      if (module !== undefined) kernel = instantiate(module);
+    }
+  } catch {
+    kernel = null;
+  }
+  kernels[variant] = kernel;
+  return kernel;
+}
+
+/**
+ * Compiles both variants asynchronously, for browsers that disallow synchronous compilation;
+ * afterwards `loadWasmKernel` instantiates from the compiled modules. Safe to call repeatedly.
+ */
+export async function compileWasmKernels(): Promise<void> {
+  if (typeof WebAssembly !== 'object') return;
+  for (const variant of Object.keys(sources) as WasmVariant[]) {
+    if (modules[variant] !== undefined || kernels[variant]) continue;
+    const bytes = decodeBase64(sources[variant]);
+    if (!WebAssembly.validate(bytes)) continue;
+    modules[variant] = await WebAssembly.compile(bytes);
+    if (kernels[variant] === null) delete kernels[variant];
+  }
+}
+
+/** Grows the kernel's memory to at least `bytes`; false if the runtime refuses. */
+function reserve(kernel: WasmGemmKernel, bytes: number): boolean {
+  const memory = kernel.exports.memory;
+  const have = memory.buffer.byteLength;
+  if (bytes > have) {
+    try {
+      memory.grow(Math.ceil((bytes - have) / 65536));
+    } catch {
+      return false;
+    }
+  }
+  if (kernel.f32.buffer !== memory.buffer) kernel.f32 = new Float32Array(memory.buffer);
+  return true;
+}
+
+/** Where an operand sits in linear memory. */
+interface Placement {
+  /**
+   * True: the span from the lowest to the highest element any item touches is copied as one
+   * block and the original strides are kept. False: the span is mostly gaps (a narrow slice of a
+   * wide matrix), so each item is gathered into a dense row-major block of its own.
+   */
+  window: boolean;
+  /** Lowest source index of the window (window mode). */
+  lo: number;
+  /** Elements reserved in linear memory. */
+  size: number;
+}
+
+function placement(): Placement {
+  return { window: true, lo: 0, size: 0 };
+}
+
+// One record per operand, reused by every call.
+const placeA = placement();
+const placeB = placement();
+const placeC = placement();
+
+/** Fills `pl` for an operand of `batch` items, each rows x cols with strides rs, cs. */
+function place(
+  pl: Placement, offsets: ArrayLike<number> | undefined, batch: number, rows: number,
+  cols: number, rs: number, cs: number,
+): Placement {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let t = 0; t < batch; t++) {
+    const o = offsetAt(offsets, t);
+    if (o < lo) lo = o;
+    if (o > hi) hi = o;
+  }
+  const span = hi - lo + (rows - 1) * rs + (cols - 1) * cs + 1;
+  const dense = batch * rows * cols;
+  pl.window = span <= 2 * dense + 4096;
+  pl.lo = lo;
+  pl.size = pl.window ? span : dense;
+  return pl;
+}
+
+/** Copies operand items into linear memory at element index `at` per `pl`. */
+function stage(
+  f32: Float32Array, at: number, pl: Placement, src: Float32Array,
+  offsets: ArrayLike<number> | undefined, batch: number, rows: number, cols: number,
+  rs: number, cs: number,
+): void {
+  if (pl.window) {
+    f32.set(src.subarray(pl.lo, pl.lo + pl.size), at);
+    return;
+  }
+  for (let t = 0; t < batch; t++) {
+    const o = offsetAt(offsets, t);
+    let d = at + t * rows * cols;
+    for (let i = 0; i < rows; i++) {
+      const s = o + i * rs;
+      if (cs === 1) {
+        f32.set(src.subarray(s, s + cols), d);
+        d += cols;
+      } else {
+        for (let p = 0; p < cols; p++) f32[d++] = src[s + p * cs];
+      }
+    }
+  }
+}
+
+/** Copies C back out of linear memory (the inverse of `stage` with unit column stride). */
+function unstage(
+  f32: Float32Array, at: number, pl: Placement, dst: Float32Array,
+  offsets: ArrayLike<number> | undefined, batch: number, m: number, n: number, crs: number,
+): void {
+  if (pl.window) {
+    dst.set(f32.subarray(at, at + pl.size), pl.lo);
+    return;
+  }
+  for (let t = 0; t < batch; t++) {
+    const o = offsetAt(offsets, t);
+    const s = at + t * m * n;
+    for (let i = 0; i < m; i++) dst.set(f32.subarray(s + i * n, s + i * n + n), o + i * crs);
+  }
+}
+
+/**
+ * Runs `args` (already checked; float32; m, n, k, batch >= 1) on the wasm kernel. Returns false,
+ * having changed nothing, when linear memory cannot grow to fit the operands.
+ */
+export function gemmWasm(kernel: WasmGemmKernel, args: GemmArgs<Float32Array>, batch: number): boolean {
+  const { m, n, k, a, b, c, aRowStride, aColStride, bRowStride, bColStride, cRowStride } = args;
+  const pa = place(placeA, args.aOffsets, batch, m, k, aRowStride, aColStride);
+  const pb = place(placeB, args.bOffsets, batch, k, n, bRowStride, bColStride);
+  const pc = place(placeC, args.cOffsets, batch, m, n, cRowStride, 1);
+  // Element indices in linear memory, each block 64-byte aligned.
+  const aAt = kernel.heap >> 2;
+  const bAt = aAt + ((pa.size + 15) & ~15);
+  const cAt = bAt + ((pb.size + 15) & ~15);
+  if (!reserve(kernel, (cAt + pc.size) * 4)) return false;
+  const f32 = kernel.f32;
+  stage(f32, aAt, pa, a, args.aOffsets, batch, m, k, aRowStride, aColStride);
+  stage(f32, bAt, pb, b, args.bOffsets, batch, k, n, bRowStride, bColStride);
+  // A C window with gaps between rows or items is copied in too, so that copying it back out
+  // preserves what the gaps hold.
+  const gapless = pc.size === batch * m * n && (m === 1 || cRowStride === n);
+  if (args.accumulate || (pc.window && !gapless)) {
+    stage(f32, cAt, pc, c, args.cOffsets, batch, m, n, cRowStride, 1);
+  }
+  const gemm = kernel.exports.gemm;
+  const alpha = args.alpha ?? 1;
+  const acc = args.accumulate ? 1 : 0;
+  for (let t = 0; t < batch; t++) {
+    const aPtr = pa.window ? aAt + offsetAt(args.aOffsets, t) - pa.lo : aAt + t * m * k;
+    const bPtr = pb.window ? bAt + offsetAt(args.bOffsets, t) - pb.lo : bAt + t * k * n;
+    const cPtr = pc.window ? cAt + offsetAt(args.cOffsets, t) - pc.lo : cAt + t * m * n;
+    gemm(
+      m, n, k,
+      aPtr * 4, pa.window ? aRowStride : k, pa.window ? aColStride : 1,
+      bPtr * 4, pb.window ? bRowStride : n, pb.window ? bColStride : 1,
+      cPtr * 4, pc.window ? cRowStride : n,
+      alpha, acc, kernel.work,
+    );
+  }
+  unstage(f32, cAt, pc, c, args.cOffsets, batch, m, n, cRowStride);
+  return true;
+}
