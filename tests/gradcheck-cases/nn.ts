@@ -1,7 +1,7 @@
 // Gradcheck cases for the fused ops registered by @tsgrad/nn's functional folder: layerNorm,
 // rmsNorm, crossEntropy, nllLoss. Shapes are fixed and inputs come from a seeded generator.
 import { Generator, randn, tensor } from '@tsgrad/core';
-import { crossEntropy, layerNorm, nllLoss, rmsNorm } from '../../packages/nn/src/functional/index.js';
+import { crossEntropy, layerNorm, nllLoss, rmsNorm } from '@tsgrad/nn';
 import type { GradcheckCase } from './types.js';
 
 const g = new Generator(8675309);

@@ -40,6 +40,10 @@ export class Linear extends Module {
     this.bias = opts.bias ?? true ? parameter(initUniform_(zeros([outFeatures], { dtype }), -bound, bound, init)) : null;
   }
 
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`;
+  }
+
   /** `(..., inFeatures) → (..., outFeatures)`. */
   override forward(x: Tensor): Tensor {
     return this.bias === null ? linear(x, this.weight) : linear(x, this.weight, this.bias);

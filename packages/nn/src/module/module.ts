@@ -159,6 +159,20 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this;
   }
 
+  /** One line of settings shown by `toString()` (`in=4, out=3, bias=true`); subclasses override it. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** The module tree, PyTorch style: `GPT(\n  (tokenEmbedding): Embedding(65, 64)\n  ...)`. */
+  toString(): string {
+    const children = this.namedChildren();
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    if (children.length === 0) return `${head})`;
+    const lines = children.map(([key, child]) => `  (${key}): ${child.toString().split('\n').join('\n  ')}`);
+    return `${head}${this.extraRepr() === '' ? '' : ','}\n${lines.join('\n')}\n)`;
+  }
+
   /** Sets the gradient of every parameter to null. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;
@@ -237,7 +251,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const out: [string, Tensor][] = [];
     for (const key of this.#buffers.keys()) {
       const value = own[key];
-      if (value instanceof Tensor) out.push([key, value]);
+      if (value instanceof Tensor) out.push([key, value as Tensor]);
     }
     return out;
   }

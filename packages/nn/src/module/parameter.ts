@@ -28,5 +28,5 @@ export function parameter(tensor: Tensor): Tensor {
 
 /** Whether `value` is a tensor marked by `parameter()`. */
 export function isParameter(value: unknown): value is Tensor {
-  return value instanceof Tensor && parameters.has(value);
+  return value instanceof Tensor && parameters.has(value as Tensor);
 }

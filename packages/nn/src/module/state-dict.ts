@@ -60,7 +60,7 @@ export function loadIntoTargets(
         `'${name}': checkpoint ${fmtShape(value.shape)} ${value.dtype}, model ${fmtShape(target.shape)} ${target.dtype}`,
       );
     } else {
-      copies.push([target, value]);
+      copies.push([target, value as Tensor]);
     }
   }
   const problems: string[] = [];
@@ -76,7 +76,10 @@ export function loadIntoTargets(
     );
   }
   noGrad(() => {
-    for (const [target, value] of copies) copy_(target, value);
+    // A source that aliases some target (a model's own state dict, reshuffled) is read before any write.
+    const written = new Set(copies.map(([target]) => target.storage));
+    const sources = copies.map(([, value]) => (written.has(value.storage) ? value.clone() : value));
+    copies.forEach(([target], i) => copy_(target, sources[i]!));
   });
   return { missingKeys, unexpectedKeys };
 }

@@ -1,0 +1,139 @@
+import { ArgumentError, Tensor, allocate, defineOp, isGradEnabled, mul, sub, type TypedArray } from '@tsgrad/core';
+import { softmax } from '@tsgrad/ops';
+import {
+  checkReduction,
+  classLayout,
+  countedMask,
+  gradScale,
+  liftUnbatched,
+  targetDistribution,
+  type ClassLayout,
+  type ClassificationLossOptions,
+  type Reduction,
+} from './loss-common.js';
+
+/** Options of `crossEntropy`. */
+export interface CrossEntropyOptions extends ClassificationLossOptions {
+  /** Mixes the one-hot target with the uniform distribution: (1 − ε)·onehot + ε/C (default 0). */
+  labelSmoothing?: number;
+}
+
+interface Args {
+  ignoreIndex: number;
+  smoothing: number;
+  reduction: Reduction;
+}
+
+interface Saved {
+  layout: ClassLayout;
+  /** softmax(logits) in the logits' layout and dtype (what the gradient needs, like PyTorch's saved log-softmax). */
+  probs: TypedArray;
+  count: number;
+}
+
+function forwardKernel(logits: Tensor, target: Tensor, { ignoreIndex, smoothing, reduction }: Args): { output: Tensor; saved: Saved } {
+  const layout = classLayout('crossEntropy', logits, target, ignoreIndex);
+  const { n, c, d, x, xo, t, to } = layout;
+  const losses = allocate(logits.dtype, n * d);
+  const probs = allocate(logits.dtype, n * c * d);
+  let total = 0;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) {
+      const pos = i * d + k;
+      const base = xo + i * c * d + k;
+      let max = -Infinity;
+      for (let j = 0; j < c; j++) max = Math.max(max, x[base + j * d]!);
+      const pBase = base - xo;
+      let s = 0;
+      let mean = 0;
+      for (let j = 0; j < c; j++) {
+        const v = x[base + j * d]!;
+        const e = Math.exp(v - max);
+        probs[pBase + j * d] = e;
+        s += e;
+        mean += v;
+      }
+      mean /= c;
+      for (let j = 0; j < c; j++) probs[pBase + j * d] = probs[pBase + j * d]! / s;
+      const logSum = Math.log(s);
+      const cls = t[to + pos]!;
+      if (cls === ignoreIndex) continue;
+      // (1−ε)(lse − x_t) + ε(lse − mean x), kept relative to the max so huge logits cancel exactly.
+      const loss = (1 - smoothing) * (max - x[base + cls * d]!) + smoothing * (max - mean) + logSum;
+      losses[pos] = loss;
+      total += loss;
+      count++;
+    }
+  }
+  const saved = { layout, probs, count };
+  if (reduction === 'none') return { output: Tensor.fromData(losses, layout.lossShape), saved };
+  const out = allocate(logits.dtype, 1);
+  out[0] = reduction === 'sum' ? total : total / count;
+  return { output: Tensor.fromData(out, []), saved };
+}
+
+// dlogits = (softmax(logits) − ((1−ε)·onehot + ε/C)) · dy, zero at ignored positions.
+function backwardKernel(dy: Tensor, logits: Tensor, { ignoreIndex, smoothing, reduction }: Args, saved: Saved): Tensor {
+  const { layout, probs, count } = saved;
+  const { n, c, d, t, to } = layout;
+  const g = dy.isContiguous() ? dy : dy.contiguous();
+  const gd = g.storage.data;
+  const out = allocate(logits.dtype, n * c * d);
+  const uniform = smoothing / c;
+  const on = 1 - smoothing;
+  const scalar = reduction === 'none' ? 0 : reduction === 'sum' ? gd[g.offset]! : count === 0 ? 0 : gd[g.offset]! / count;
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < d; k++) {
+      const pos = i * d + k;
+      const cls = t[to + pos]!;
+      if (cls === ignoreIndex) continue;
+      const scale = reduction === 'none' ? gd[g.offset + pos]! : scalar;
+      const base = i * c * d + k;
+      for (let j = 0; j < c; j++) out[base + j * d] = (probs[base + j * d]! - uniform) * scale;
+      out[base + cls * d] -= on * scale;
+    }
+  }
+  return Tensor.fromData(out, logits.shape);
+}
+
+const CrossEntropy = defineOp<'logits' | 'target', Args, Saved, 'logits'>({
+  name: 'crossEntropy',
+  inputs: ['logits', 'target'],
+  differentiable: ['logits'],
+  saves: ['logits', 'target'],
+  forward: ({ logits, target }, args) => forwardKernel(logits, target, args),
+  backward: ({ dy, inputs: { logits }, args, saved }) => {
+    if (!isGradEnabled()) return { logits: backwardKernel(dy, logits, args, saved) };
+    // createGraph: the same gradient from differentiable ops.
+    const { ignoreIndex, smoothing, reduction } = args;
+    const c = saved.layout.c;
+    const dist = targetDistribution(saved.layout, ignoreIndex, 1 - smoothing, smoothing / c, logits.shape, logits.dtype);
+    const mask = countedMask(saved.layout, ignoreIndex, logits.dtype);
+    const diff = sub(mul(softmax(logits, 1), mask), dist);
+    return { logits: mul(diff, gradScale(dy, reduction, saved.count)) };
+  },
+});
+
+/**
+ * Cross-entropy between `logits` and int32 class indices, fused with the log-softmax (one op,
+ * backward `softmax − target`), stable for logits of any magnitude. Layout follows PyTorch:
+ * logits `(N, C)` or `(N, C, d1, ...)` with the class dim 1 and target `(N)` /
+ * `(N, d1, ...)`; a `(C)` input takes a 0-d target. For `(B, T, C)` language-model logits,
+ * flatten first: `crossEntropy(logits.reshape([-1, C]), targets.reshape([-1]))`.
+ *
+ * Targets equal to `ignoreIndex` contribute nothing; 'mean' divides by the number of other
+ * targets (NaN when all are ignored, as in PyTorch). Out-of-range targets throw.
+ */
+export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction('crossEntropy', reduction);
+  const smoothing = opts.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) {
+    throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${smoothing}`);
+  }
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  const [x, t, lifted] = liftUnbatched('crossEntropy', logits, target);
+  const loss = CrossEntropy.apply({ logits: x, target: t }, { ignoreIndex, smoothing, reduction });
+  return lifted && reduction === 'none' ? loss.reshape([]) : loss;
+}
