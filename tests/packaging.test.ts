@@ -46,7 +46,7 @@ describe('packaging', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const expected = { y: 1 * 1 + 2 * 2 + 2 * (1 * 3 + 2 * 4) + 3 * 3 + 4 * 4, grad: [[10, 14], [10, 14]], out: [1, 3, 8] };
+  const expected = { y: 1 * 1 + 2 * 2 + 2 * (1 * 3 + 2 * 4) + 3 * 3 + 4 * 4, grad: [[8, 12], [8, 12]], out: [1, 3, 8] };
 
   test.each([
     ['esm', 'module', 'NodeNext', "import { tensor, randn, Generator, type Tensor } from '@tsgrad/core';\nimport { matmul } from '@tsgrad/ops';\nimport { MultiHeadSelfAttention } from '@tsgrad/nn';"],

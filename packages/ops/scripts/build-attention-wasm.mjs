@@ -1,7 +1,7 @@
 // Compiles packages/ops/assembly/attention-simd.ts (AssemblyScript) to WebAssembly, once with
 // SIMD and once with relaxed SIMD (fused multiply-add), and writes both, base64-encoded, to
-// src/kernels/attention-wasm-binary.ts so the kernels load in Node and browsers without a file
-// read. Run after editing the AssemblyScript sources:
+// src/kernels/wasm/attention-f32-wasm.generated.ts (gitignored) so the kernels load in Node and browsers without a file
+// read. The package's build script runs it; by hand:
 //   node packages/ops/scripts/build-attention-wasm.mjs
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,4 +30,4 @@ for (const { name, what, flags } of variants) {
     `export const ${name} = [\n${lines}\n].join('');\n`;
   console.log(`${name}: ${bytes.length} bytes of WebAssembly`);
 }
-writeFileSync(join(pkg, 'src', 'kernels', 'attention-wasm-binary.ts'), text);
+writeFileSync(join(pkg, 'src', 'kernels', 'wasm', 'attention-f32-wasm.generated.ts'), text);

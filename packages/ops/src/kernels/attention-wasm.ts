@@ -4,7 +4,7 @@
  * browser main thread refuses synchronous compilation of modules over 4 KB, in which case
  * call {@link initAttentionWasm} first) the kernels fall back to plain JavaScript.
  */
-import { ATTENTION_WASM_RELAXED_SIMD, ATTENTION_WASM_SIMD } from './attention-wasm-binary.js';
+import { ATTENTION_WASM_RELAXED_SIMD, ATTENTION_WASM_SIMD } from './wasm/attention-f32-wasm.generated.js';
 
 /** The functions exported by assembly/attention-simd.ts (addresses are byte offsets). */
 export interface AttentionWasmExports {
