@@ -57,7 +57,7 @@ describe('random', () => {
   });
 
   test('randn has the moments of a standard normal; rand is in [0,1); randint in range', () => {
-    const x = randn([20000], { dtype: 'float64', generator: new Generator(1) }).toTypedArray();
+    const x = randn([20000], { dtype: 'float64', generator: new Generator(1) }).toTypedArray() as Float64Array;
     const mean = x.reduce((s, v) => s + v, 0) / x.length;
     const variance = x.reduce((s, v) => s + (v - mean) ** 2, 0) / x.length;
     expect(Math.abs(mean)).toBeLessThan(0.03);
