@@ -17,7 +17,8 @@ export const ADAMW: AdamWConfig = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-
 
 /**
  * Parameter names and shapes in tsgrad's state-dict convention (dotted module paths,
- * Linear weights [out, in]). Peers look weights up by these names.
+ * Linear weights [out, in]). Peers look weights up by these names. "No bias" is about the
+ * Linear layers: the LayerNorms keep their bias, as PyTorch's and tsgrad's LayerNorm do.
  */
 export function gptParameterShapes(c: GptConfig): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
@@ -26,28 +27,33 @@ export function gptParameterShapes(c: GptConfig): Map<string, number[]> {
   for (let i = 0; i < c.numLayers; i++) {
     const p = `blocks.${i}`;
     shapes.set(`${p}.norm1.weight`, [c.dModel]);
+    shapes.set(`${p}.norm1.bias`, [c.dModel]);
     for (const proj of ['qProj', 'kProj', 'vProj', 'outProj']) {
       shapes.set(`${p}.attn.${proj}.weight`, [c.dModel, c.dModel]);
     }
     shapes.set(`${p}.norm2.weight`, [c.dModel]);
+    shapes.set(`${p}.norm2.bias`, [c.dModel]);
     shapes.set(`${p}.ffn.fc1.weight`, [c.dFf, c.dModel]);
     shapes.set(`${p}.ffn.fc2.weight`, [c.dModel, c.dFf]);
   }
   shapes.set('finalNorm.weight', [c.dModel]);
+  shapes.set('finalNorm.bias', [c.dModel]);
   shapes.set('lmHead.weight', [c.vocabSize, c.dModel]);
   return shapes;
 }
 
 /**
- * Seeded weights: N(0, 0.02²) for matrices (GPT-2's init) and 1 + N(0, 0.1²) for norm gains,
- * so a peer that swapped or ignored a gain would produce a different first loss.
+ * Seeded weights: N(0, 0.02²) for matrices (GPT-2's init), 1 + N(0, 0.1²) for norm gains and
+ * N(0, 0.1²) for norm biases (not the usual 1 and 0), so a peer that swapped or ignored one
+ * would produce a different first loss.
  */
 export function makeGptWeights(c: GptConfig, seed: number): GptWeights {
   const rng = new SeededRandom(seed);
   const weights = new Map<string, HostTensor>();
   for (const [name, shape] of gptParameterShapes(c)) {
-    const isGain = shape.length === 1;
-    weights.set(name, isGain ? randnHost(rng, shape, 0.1, 1) : randnHost(rng, shape, 0.02));
+    const isNorm = shape.length === 1;
+    const isGain = isNorm && name.endsWith('.weight');
+    weights.set(name, randnHost(rng, shape, isNorm ? 0.1 : 0.02, isGain ? 1 : 0));
   }
   return weights;
 }

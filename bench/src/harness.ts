@@ -3,8 +3,13 @@ import type { Runner } from './peers/peer.js';
 
 /** How a row of a benchmark is timed. */
 export interface TimingOptions {
-  /** Untimed runs per library before timing (JIT compilation, caches, allocator warm-up). */
+  /**
+   * Untimed runs per library before timing (JIT compilation, caches, allocator warm-up).
+   * Warm-up also lasts at least `warmupMs`, and stops at a quarter of `maxRowMs`.
+   */
   readonly warmup: number;
+  /** Minimum warm-up time: V8 needs many calls of fast work before it optimises it. */
+  readonly warmupMs: number;
   /** Timed samples per library (fewer when one run is slower than `maxRowMs` allows). */
   readonly reps: number;
   /** Never fewer samples than this, whatever `maxRowMs` says. */
@@ -70,7 +75,7 @@ export async function setupAll(contenders: readonly Contender[]): Promise<Prepar
   return prepared;
 }
 
-/** Calls gc() when node runs with --expose-gc, so one row's garbage is not billed to the next. */
+/** Calls gc() when node runs with --expose-gc, so one library's garbage is not billed to the next. */
 export function collectGarbage(): void {
   const g = (globalThis as { gc?: () => void }).gc;
   if (g) g();
@@ -94,6 +99,8 @@ async function runOnce(runner: Runner): Promise<void> {
 async function timedSample(a: Active): Promise<number> {
   const p = a.runner.prepare?.();
   if (p) await p;
+  // Interleaving would otherwise bill a library for collecting the previous one's garbage.
+  collectGarbage();
   const t0 = performance.now();
   for (let i = 0; i < a.inner; i++) await runOnce(a.runner);
   return (performance.now() - t0) / a.inner;
@@ -101,12 +108,18 @@ async function timedSample(a: Active): Promise<number> {
 
 async function warmUp(lib: string, runner: Runner, opts: TimingOptions): Promise<Active> {
   let best = Infinity;
-  for (let i = 0; i < Math.max(1, opts.warmup); i++) {
+  let spent = 0;
+  // A library that needs seconds per run is warm after one: more would only eat the budget.
+  const enough = (i: number): boolean =>
+    spent >= opts.maxRowMs / 4 || (i >= Math.max(1, opts.warmup) && (opts.singleRunSamples || spent >= opts.warmupMs));
+  for (let i = 0; !enough(i); i++) {
     const p = runner.prepare?.();
     if (p) await p;
     const t0 = performance.now();
     await runOnce(runner);
-    best = Math.min(best, performance.now() - t0);
+    const dt = performance.now() - t0;
+    best = Math.min(best, dt);
+    spent += dt;
   }
   const inner = opts.singleRunSamples ? 1 : Math.max(1, Math.ceil(opts.minSampleMs / Math.max(best, 1e-3)));
   const affordable = Math.floor(opts.maxRowMs / Math.max(best * inner, 1e-3));

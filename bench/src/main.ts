@@ -14,8 +14,8 @@ import { renderSection, writeResults, type Section } from './report.js';
 const CASES: readonly BenchCase[] = [squareMatmul, trainingMatmul, attention, gptStep, attentionMemory];
 
 // Full: ~3 minutes on a quiet 2-core machine. Quick: under a minute.
-const FULL: TimingOptions = { warmup: 2, reps: 7, minReps: 3, minSampleMs: 30, maxRowMs: 5000 };
-const QUICK: TimingOptions = { warmup: 1, reps: 3, minReps: 2, minSampleMs: 10, maxRowMs: 1200 };
+const FULL: TimingOptions = { warmup: 2, warmupMs: 300, reps: 7, minReps: 3, minSampleMs: 30, maxRowMs: 5000 };
+const QUICK: TimingOptions = { warmup: 1, warmupMs: 200, reps: 3, minReps: 2, minSampleMs: 10, maxRowMs: 1200 };
 
 const USAGE = `Usage: npm run bench [-- options]
 

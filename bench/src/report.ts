@@ -39,11 +39,12 @@ export interface TableSection {
 /** A finished benchmark. */
 export type Section = TimingSection | TableSection;
 
-/** Three significant digits, no exponent for the magnitudes we print. */
+/** Three significant digits, whole numbers from 100 up, never an exponent. */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.max(Math.abs(x), 1e-9))));
-  return x.toFixed(Math.min(digits, 4));
+  if (Math.abs(x) >= 100) return x.toFixed(0);
+  if (Math.abs(x) < 1e-6) return '0';
+  return x.toPrecision(3);
 }
 
 /** A byte count in MiB or KiB. */
@@ -75,7 +76,7 @@ function ratio(peer: LibTiming | undefined, base: LibTiming | undefined): string
 export function renderSection(s: Section, libs: readonly string[]): string {
   const head = `### ${s.title}`;
   if (s.kind === 'table') {
-    return [head, '', markdownTable(s.columns, s.rows), ...s.notes.map((n) => `\n${n}`)].join('\n');
+    return [head, '', markdownTable(s.columns, s.rows), ...(s.notes.length > 0 ? ['', ...s.notes] : [])].join('\n');
   }
   const peers = libs.filter((l) => l !== BASELINE);
   const hasBase = libs.includes(BASELINE);
@@ -93,8 +94,17 @@ export function renderSection(s: Section, libs: readonly string[]): string {
       ...(hasBase ? peers.map((p) => ratio(by(p), by(BASELINE))) : []),
     ];
   });
-  const failures = s.rows.flatMap((row) =>
-    row.timings.flatMap((t) => (t.ok ? [] : [`- ${row.label}, ${t.lib}: ${t.error}`])),
+  // One line per distinct failure, naming the rows it hit unless it hit them all.
+  const failed = new Map<string, string[]>();
+  for (const row of s.rows) {
+    for (const t of row.timings) {
+      if (t.ok) continue;
+      const key = `${t.lib}: ${t.error}`;
+      failed.set(key, [...(failed.get(key) ?? []), row.label]);
+    }
+  }
+  const failures = [...failed].map(([key, labels]) =>
+    labels.length === s.rows.length && s.rows.length > 1 ? `- ${key} (all rows)` : `- ${key} (${labels.join('; ')})`,
   );
   const parts = [head, '', markdownTable(columns, rows)];
   if (s.notes.length > 0) parts.push('', ...s.notes);

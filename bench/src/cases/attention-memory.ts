@@ -10,11 +10,29 @@ const D = 64;
 interface Snapshot {
   readonly arrayBuffers: number;
   readonly heapUsed: number;
+  /** External memory outside ArrayBuffers: chiefly WebAssembly memories, which never shrink. */
+  readonly wasm: number;
 }
 
 function snap(): Snapshot {
   const m = process.memoryUsage();
-  return { arrayBuffers: m.arrayBuffers, heapUsed: m.heapUsed };
+  return { arrayBuffers: m.arrayBuffers, heapUsed: m.heapUsed, wasm: m.external - m.arrayBuffers };
+}
+
+/**
+ * Collects garbage until the ArrayBuffer total stops moving: V8 frees ArrayBuffer backing
+ * stores on a background sweeper after gc() returns, so one gc() leaves stale totals.
+ */
+async function settle(): Promise<Snapshot> {
+  let last = snap();
+  for (let i = 0; i < 20; i++) {
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const now = snap();
+    if (now.arrayBuffers === last.arrayBuffers) return now;
+    last = now;
+  }
+  return last;
 }
 
 /** Counts garbage collections inside time windows, so a number a GC shrank can be flagged. */
@@ -48,6 +66,8 @@ interface MemoryPoint {
   readonly peakHeapUsed?: number;
   /** ArrayBuffers still live after forward and a collection: output plus what backward saved. */
   readonly retainedAfterForward?: number;
+  /** Growth of WebAssembly memory during the first call at this L (its high-water mark rising). */
+  readonly wasmGrowth?: number;
   readonly ms?: number;
   readonly gcsDuring?: number;
   readonly error?: string;
@@ -56,29 +76,32 @@ interface MemoryPoint {
 async function probeTsgrad(length: number, gcw: GcWatch): Promise<MemoryPoint> {
   const mod = require('../peers/tsgrad.js') as typeof import('../peers/tsgrad.js');
   const steps = mod.tsgradAttentionSteps(attentionSpec([1, 1, length, D], 5000 + length), true);
-  steps.forward(); // warm: first-call allocations (kernel setup, pools) are not per-call costs
+  // Warm-up call: one-time setup (module compilation, pools) is not a per-call cost, but a
+  // WebAssembly memory grows here and never shrinks, so its growth is recorded now.
+  const cold = snap();
+  steps.forward();
   steps.backward();
+  const wasmGrowth = snap().wasm - cold.wasm;
   steps.reset();
-  collectGarbage();
-  const base = snap();
+  const base = await settle();
   const f0 = performance.now();
   steps.forward();
   const f1 = performance.now();
   const afterForward = snap();
-  collectGarbage();
-  const retained = snap();
+  const retained = await settle();
   const b0 = performance.now();
   steps.backward();
   const b1 = performance.now();
   const afterBackward = snap();
   steps.reset();
-  collectGarbage();
+  await settle();
   return {
     lib: 'tsgrad',
     length,
     peakArrayBuffers: Math.max(afterForward.arrayBuffers, afterBackward.arrayBuffers) - base.arrayBuffers,
     peakHeapUsed: Math.max(afterForward.heapUsed, afterBackward.heapUsed) - base.heapUsed,
     retainedAfterForward: retained.arrayBuffers - base.arrayBuffers,
+    wasmGrowth,
     ms: f1 - f0 + (b1 - b0),
     gcsDuring: await gcw.countIn([
       [f0, f1],
@@ -94,8 +117,7 @@ async function probePeer(peer: Peer, length: number, gcw: GcWatch): Promise<Memo
   try {
     await runner.prepare?.();
     await runner.run();
-    collectGarbage();
-    const base = snap();
+    const base = await settle();
     const t0 = performance.now();
     await runner.run();
     const t1 = performance.now();
@@ -110,13 +132,13 @@ async function probePeer(peer: Peer, length: number, gcw: GcWatch): Promise<Memo
     };
   } finally {
     runner.dispose();
-    collectGarbage();
+    await settle();
   }
 }
 
 function rowsOf(points: readonly MemoryPoint[]): string[][] {
   return points.map((p, i) => {
-    if (p.error !== undefined) return [p.lib, String(p.length), `failed: ${p.error}`, '', '', '', '', '', ''];
+    if (p.error !== undefined) return [p.lib, String(p.length), `failed: ${p.error}`, '', '', '', '', '', '', ''];
     const prev = points[i - 1];
     const growth =
       prev && prev.lib === p.lib && prev.peakArrayBuffers && p.peakArrayBuffers
@@ -131,6 +153,7 @@ function rowsOf(points: readonly MemoryPoint[]): string[][] {
       growth,
       p.retainedAfterForward === undefined ? '—' : fmtBytes(p.retainedAfterForward),
       perL(p.retainedAfterForward),
+      p.wasmGrowth === undefined ? '—' : fmtBytes(p.wasmGrowth),
       fmt(p.ms ?? NaN),
       String(p.gcsDuring ?? ''),
     ];
@@ -171,7 +194,18 @@ export const attentionMemory: BenchCase = {
       kind: 'table',
       name: 'attention-memory',
       title: 'Attention forward + backward, extra memory (B=1, H=1, d=64, causal)',
-      columns: ['library', 'L=S', 'peak est.', 'B per L', '× prev L', 'retained after fwd', 'B per L', 'fwd+bwd ms', 'GCs during'],
+      columns: [
+        'library',
+        'L=S',
+        'peak est.',
+        'B per L',
+        '× prev L',
+        'retained after fwd',
+        'B per L',
+        'wasm growth',
+        'fwd+bwd ms',
+        'GCs during',
+      ],
       rows: rowsOf(points),
       notes: [
         'peak est.: growth of process.memoryUsage().arrayBuffers from a collected baseline, no collection in',
@@ -179,6 +213,8 @@ export const attentionMemory: BenchCase = {
         '(see GCs during), an upper bound otherwise. Linear memory doubles per doubling of L (×2, constant',
         `B per L); quadratic memory quadruples (×4). One L×S float32 matrix: ${lengths.map((l) => `${matrix(l)} at ${l}`).join(', ')}.`,
         `retained after fwd: output plus what backward saved, after gc().${gcExposed ? '' : ' gc() was NOT exposed (run node with --expose-gc): figures include older garbage.'}`,
+        'wasm growth: growth of WebAssembly memory (external − arrayBuffers) during the first call at this L;',
+        'it never shrinks, so this is what this L needed beyond the high-water mark of the sizes before it.',
       ],
       data: points,
     };

@@ -23,10 +23,10 @@ export function jaxGptTrainer(spec: GptSpec): GptTrainer {
   const [B, T, D, H] = [batch.batch, batch.time, c.dModel, c.numHeads];
   const dh = D / H;
 
-  const layerNorm = (x: np.Array, w: np.Array): np.Array => {
+  const layerNorm = (x: np.Array, p: Params, norm: string): np.Array => {
     const xc = x.ref.sub(x.mean(-1, { keepdims: true }));
     const variance = xc.ref.mul(xc.ref).mean(-1, { keepdims: true });
-    return xc.div(np.sqrt(variance.add(c.normEps))).mul(w);
+    return xc.div(np.sqrt(variance.add(c.normEps))).mul(p[`${norm}.weight`]).add(p[`${norm}.bias`]);
   };
   const linear = (x: np.Array, w: np.Array): np.Array => np.matmul(x, np.matrixTranspose(w)); // x·Wᵀ
   const heads = (x: np.Array): np.Array => x.reshape([B, T, H, dh]).transpose([0, 2, 1, 3]); // (B, H, T, dh)
@@ -37,19 +37,19 @@ export function jaxGptTrainer(spec: GptSpec): GptTrainer {
     let x = tokens.reshape([B, T, D]).add(pos).reshape([B * T, D]);
     for (let i = 0; i < c.numLayers; i++) {
       const b = `blocks.${i}`;
-      const h = layerNorm(x.ref, p[`${b}.norm1.weight`]);
+      const h = layerNorm(x.ref, p, `${b}.norm1`);
       const q = heads(linear(h.ref, p[`${b}.attn.qProj.weight`]));
       const k = heads(linear(h.ref, p[`${b}.attn.kProj.weight`]));
       const v = heads(linear(h, p[`${b}.attn.vProj.weight`]));
       const att = jaxCausalAttention(q, k, v, mask.ref).transpose([0, 2, 1, 3]).reshape([B * T, D]);
       x = x.add(linear(att, p[`${b}.attn.outProj.weight`]));
-      const f = nn.gelu(linear(layerNorm(x.ref, p[`${b}.norm2.weight`]), p[`${b}.ffn.fc1.weight`]), {
+      const f = nn.gelu(linear(layerNorm(x.ref, p, `${b}.norm2`), p[`${b}.ffn.fc1.weight`]), {
         approximate: false,
       });
       x = x.add(linear(f, p[`${b}.ffn.fc2.weight`]));
     }
     mask.dispose();
-    const logits = linear(layerNorm(x, p['finalNorm.weight']), p['lmHead.weight']); // (B*T, V)
+    const logits = linear(layerNorm(x, p, 'finalNorm'), p['lmHead.weight']); // (B*T, V)
     const picked = nn.logSoftmax(logits, -1).mul(nn.oneHot(targets, c.vocabSize)).sum(-1);
     return picked.mean().neg();
   };

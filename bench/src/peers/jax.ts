@@ -3,12 +3,11 @@ import { jaxGptTrainer } from './jax-gpt.js';
 import { jaxCausalAttention, jaxCausalMaskBias, toJax } from './jax-ops.js';
 import type { AttentionSpec, MatmulSpec, Peer, Runner } from './peer.js';
 
-/**
- * jax-js 0.1.25 on its WebAssembly device. Every benchmarked function goes through jit (one
- * compiled program per shape, traced during warm-up). In Node 20 jax-js finds no global Worker,
- * so it runs single-threaded, like the other peers. Runners await blockUntilReady, since
- * jax-js evaluates lazily, and then drop their outputs' references.
- */
+// jax-js 0.1.25 on its WebAssembly device. Every benchmarked function goes through jit (one
+// compiled program per shape, traced during warm-up). In Node 20 jax-js finds no global Worker,
+// so it runs single-threaded, like the other peers. Runners await blockUntilReady, since
+// jax-js evaluates lazily, and then drop their outputs' references.
+
 function matmulRunner(spec: MatmulSpec): Runner {
   const a = toJax(spec.a);
   const b = toJax(spec.b);

@@ -32,9 +32,9 @@ export function tfjsGptTrainer(spec: GptSpec, varPrefix: string): GptTrainer {
     return w;
   };
   const linear = (x: tf.Tensor, name: string): tf.Tensor => tf.matMul(x, p(name), false, true); // x·Wᵀ
-  const layerNorm = (x: tf.Tensor, name: string): tf.Tensor => {
+  const layerNorm = (x: tf.Tensor, norm: string): tf.Tensor => {
     const { mean, variance } = tf.moments(x, -1, true);
-    return tf.sub(x, mean).div(tf.sqrt(tf.add(variance, c.normEps))).mul(p(name));
+    return tf.sub(x, mean).div(tf.sqrt(tf.add(variance, c.normEps))).mul(p(`${norm}.weight`)).add(p(`${norm}.bias`));
   };
   const gelu = (x: tf.Tensor): tf.Tensor => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
   const heads = (x: tf.Tensor): tf.Tensor => x.reshape([B, T, H, dh]).transpose([0, 2, 1, 3]); // (B, H, T, dh)
@@ -44,16 +44,16 @@ export function tfjsGptTrainer(spec: GptSpec, varPrefix: string): GptTrainer {
     let x = tf.matMul(idxOneHot, p('tokenEmbedding.weight')).reshape([B, T, D]).add(pos).reshape([B * T, D]);
     for (let i = 0; i < c.numLayers; i++) {
       const b = `blocks.${i}`;
-      const h = layerNorm(x, `${b}.norm1.weight`);
+      const h = layerNorm(x, `${b}.norm1`);
       const q = heads(linear(h, `${b}.attn.qProj.weight`));
       const k = heads(linear(h, `${b}.attn.kProj.weight`));
       const vv = heads(linear(h, `${b}.attn.vProj.weight`));
       const att = tfjsCausalAttention(q, k, vv, mask).transpose([0, 2, 1, 3]).reshape([B * T, D]);
       x = x.add(linear(att, `${b}.attn.outProj.weight`));
-      const f = gelu(linear(layerNorm(x, `${b}.norm2.weight`), `${b}.ffn.fc1.weight`));
+      const f = gelu(linear(layerNorm(x, `${b}.norm2`), `${b}.ffn.fc1.weight`));
       x = x.add(linear(f, `${b}.ffn.fc2.weight`));
     }
-    const logits = linear(layerNorm(x, 'finalNorm.weight'), 'lmHead.weight'); // (B*T, V)
+    const logits = linear(layerNorm(x, 'finalNorm'), 'lmHead.weight'); // (B*T, V)
     return tf.neg(tf.mean(tf.sum(tf.mul(targetOneHot, tf.logSoftmax(logits)), -1))) as tf.Scalar;
   };
 

@@ -14,11 +14,11 @@ function need<T>(value: T, what: string): NonNullable<T> {
 }
 
 function toTs(h: HostTensor, requiresGrad = false): Tensor {
-  return need(tensor, '@tsgrad/core tensor()')(h.data, { shape: [...h.shape], requiresGrad });
+  return tensor(h.data, { shape: [...h.shape], requiresGrad });
 }
 
 function lastTwoSwapped(x: Tensor): Tensor {
-  return need(transpose, '@tsgrad/ops transpose()')(x, x.ndim - 2, x.ndim - 1);
+  return transpose(x, x.ndim - 2, x.ndim - 1);
 }
 
 function matmulRunner(spec: MatmulSpec): Runner {
@@ -44,22 +44,17 @@ function attentionRunner(spec: AttentionSpec): Runner {
   };
 }
 
-type StateDict = ReturnType<GPT['stateDict']>;
-
-/** Builds a state dict in the container type that stateDict() uses (Map or plain object). */
-function buildStateDict(template: StateDict, spec: GptSpec): StateDict {
-  const entries = template instanceof Map ? [...template.keys()] : Object.keys(template);
-  const ours = new Set(spec.weights.keys());
-  const built: [string, Tensor][] = entries.map((name: string) => {
-    const h = spec.weights.get(name);
-    if (h) {
-      ours.delete(name);
-      return [name, toTs(h)];
-    }
-    throw new Error(`tsgrad: GPT has parameter ${name}, which the benchmark spec lacks`);
-  });
-  if (ours.size > 0) throw new Error(`tsgrad: GPT lacks parameters ${[...ours].join(', ')}`);
-  return (template instanceof Map ? new Map(built) : Object.fromEntries(built)) as StateDict;
+/** Our weights under the model's own state-dict names, refusing any name mismatch. */
+function benchStateDict(model: GPT, spec: GptSpec): Map<string, Tensor> {
+  const names = Object.keys(model.stateDict());
+  const extra = [...spec.weights.keys()].filter((n) => !names.includes(n));
+  const missing = names.filter((n) => !spec.weights.has(n));
+  if (extra.length > 0 || missing.length > 0) {
+    throw new Error(
+      `tsgrad: GPT state dict differs from the benchmark's: only in GPT [${missing.join(', ')}], only in the benchmark [${extra.join(', ')}]`,
+    );
+  }
+  return new Map(names.map((n) => [n, toTs(spec.weights.get(n)!)]));
 }
 
 function gptTrainer(spec: GptSpec): GptTrainer {
@@ -79,7 +74,7 @@ function gptTrainer(spec: GptSpec): GptTrainer {
     dropout: 0,
     tieWeights: false,
   });
-  model.loadStateDict(buildStateDict(model.stateDict(), spec), { strict: true });
+  model.loadStateDict(benchStateDict(model, spec), { strict: true });
   model.train();
   const opt = new (need(AdamW, '@tsgrad/nn AdamW'))(model.parameters(), {
     lr: o.lr,
