@@ -44,7 +44,7 @@ export interface OpDefinition<I extends string, D extends I, A, S> {
   /** Computes the output with raw kernels; never records a graph. */
   forward(inputs: Readonly<Record<I, Tensor>>, args: A): ForwardResult<S>;
   /** Gradients of the inputs, written with ops so they are differentiable again. */
-  backward(ctx: BackwardContext<I, A, S>): { [K in D]: Tensor | null };
+  backward(ctx: BackwardContext<I, A, S>): { [K in NoInfer<D>]: Tensor | null };
 }
 
 /** A registered op: `apply` checks, runs the forward and records the graph node. */
@@ -106,7 +106,12 @@ export function defineOp<I extends string, A = Record<string, never>, S = undefi
       const out = output;
       const node = new Node(def.name, list, def.inputs, needsGrad, savedTensors, (dy) => {
         const grads = def.backward({ dy, inputs, output: out, args, saved, needsGrad: needsRecord }) as Record<string, Tensor | null>;
-        return def.inputs.map((name, i) => (needsGrad[i] ? grads[name] ?? null : null));
+        return def.inputs.map((name, i) => {
+          if (!needsGrad[i]) return null;
+          const g = grads[name];
+          if (g === undefined) throw new TsgradError(`${def.name}: backward returned no gradient for input '${name}' (return null for none)`);
+          return g;
+        });
       });
       node.output = output;
       output.gradFn = node;

@@ -49,7 +49,7 @@ function adamStep(optimizer: Optimizer<AdamOptions>, name: string, decoupled: bo
   }
 }
 
-function checkOptions(name: string, o: AdamOptions): void {
+function checkAdamOptions(name: string, o: AdamOptions): void {
   if (!(o.lr >= 0)) throw new ArgumentError(`${name}: lr must be non-negative, got ${o.lr}`);
   if (!(o.eps >= 0)) throw new ArgumentError(`${name}: eps must be non-negative, got ${o.eps}`);
   o.betas.forEach((b, i) => {
@@ -62,9 +62,13 @@ function checkOptions(name: string, o: AdamOptions): void {
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...opts };
-    checkOptions('Adam', defaults);
+    checkAdamOptions('Adam', defaults);
     super('Adam', params, defaults);
-    this.paramGroups.forEach((g) => checkOptions('Adam', g));
+    this.paramGroups.forEach((g) => checkAdamOptions('Adam', g));
+  }
+
+  protected checkOptions(options: AdamOptions): void {
+    checkAdamOptions('Adam', options);
   }
 
   step(): void {
@@ -76,9 +80,13 @@ export class Adam extends Optimizer<AdamOptions> {
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, ...opts };
-    checkOptions('AdamW', defaults);
+    checkAdamOptions('AdamW', defaults);
     super('AdamW', params, defaults);
-    this.paramGroups.forEach((g) => checkOptions('AdamW', g));
+    this.paramGroups.forEach((g) => checkAdamOptions('AdamW', g));
+  }
+
+  protected checkOptions(options: AdamOptions): void {
+    checkAdamOptions('AdamW', options);
   }
 
   step(): void {

@@ -49,6 +49,9 @@ export abstract class Optimizer<O extends object> {
   /** Updates every parameter that has a gradient. */
   abstract step(): void;
 
+  /** Throws when a group's options are invalid; run on construction and on `loadStateDict`. */
+  protected abstract checkOptions(options: O): void;
+
   /** Clears the gradients of every parameter (sets them to null, as PyTorch does by default). */
   zeroGrad(): void {
     for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
@@ -67,7 +70,7 @@ export abstract class Optimizer<O extends object> {
         indices.push(index++);
       }
       const { params: _params, ...options } = group;
-      paramGroups.push({ ...(options as Record<string, number | boolean | number[]>), params: indices });
+      paramGroups.push({ ...(structuredClone(options) as Record<string, number | boolean | number[]>), params: indices });
     }
     return { state, paramGroups };
   }
@@ -79,6 +82,8 @@ export abstract class Optimizer<O extends object> {
       throw new ArgumentError(`loadStateDict: the state has ${sd.paramGroups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
     }
     sd.paramGroups.forEach((g, i) => {
+      const { params: _indices, ...options } = g;
+      this.checkOptions({ ...this.paramGroups[i]!, ...(options as Partial<O>) });
       if (g.params.length !== this.paramGroups[i]!.params.length) {
         throw new ArgumentError(
           `loadStateDict: group ${i} has ${g.params.length} parameters in the state and ${this.paramGroups[i]!.params.length} in the optimizer`,
@@ -104,7 +109,7 @@ export abstract class Optimizer<O extends object> {
       }
       sd.paramGroups.forEach((g, i) => {
         const { params: _indices, ...options } = g;
-        Object.assign(this.paramGroups[i]!, options);
+        Object.assign(this.paramGroups[i]!, structuredClone(options));
       });
     });
   }

@@ -18,9 +18,13 @@ export interface SGDOptions {
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
     const defaults: SGDOptions = { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...opts };
-    checkOptions(defaults);
+    checkSgdOptions(defaults);
     super('SGD', params, defaults);
-    this.paramGroups.forEach(checkOptions);
+    this.paramGroups.forEach(checkSgdOptions);
+  }
+
+  protected checkOptions(options: SGDOptions): void {
+    checkSgdOptions(options);
   }
 
   step(): void {
@@ -49,7 +53,7 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 }
 
-function checkOptions(o: SGDOptions): void {
+function checkSgdOptions(o: SGDOptions): void {
   if (!(o.lr >= 0)) throw new ArgumentError(`SGD: lr must be non-negative, got ${o.lr}`);
   if (!(o.momentum >= 0)) throw new ArgumentError(`SGD: momentum must be non-negative, got ${o.momentum}`);
   if (!(o.weightDecay >= 0)) throw new ArgumentError(`SGD: weightDecay must be non-negative, got ${o.weightDecay}`);

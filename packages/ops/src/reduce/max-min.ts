@@ -1,4 +1,4 @@
-import { normalizeDim, registerMethod, squeeze, type Tensor } from '@tsgrad/core';
+import { ArgumentError, fmtShape, normalizeDim, registerMethod, squeeze, type Tensor } from '@tsgrad/core';
 import { maximum, minimum } from '../elementwise/maximum-minimum.js';
 import { amax, amin } from './amax-amin.js';
 import { argmax, argmin } from './argmax-argmin.js';
@@ -29,8 +29,19 @@ declare module '@tsgrad/core' {
   }
 }
 
+/** Empty reductions are refused under the name the user called. */
+function refuseEmpty(op: string, x: Tensor, dim?: number): void {
+  const size = dim === undefined ? x.size : x.ndim === 0 ? 1 : x.shape[dim]!;
+  if (size === 0) {
+    throw new ArgumentError(
+      `${op}: cannot reduce over an empty dimension (input shape ${fmtShape(x.shape)}${dim === undefined ? '' : `, dim ${dim}`})`,
+    );
+  }
+}
+
 function alongDim(op: string, x: Tensor, dim: number, keepDim: boolean, findMax: boolean): ValuesIndices {
   const d = normalizeDim(op, dim, x.ndim);
+  refuseEmpty(op, x, d);
   const index = (findMax ? argmax : argmin)(x, d, true);
   const values = pickAlongDim(x, index, { dim: d, keepDim });
   return { values, indices: keepDim || x.ndim === 0 ? index : squeeze(index, d) };
@@ -49,7 +60,10 @@ export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepDim?: boolean): ValuesIndices;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dimOrOther?: number | Tensor, keepDim = false): Tensor | ValuesIndices {
-  if (dimOrOther === undefined) return amax(x);
+  if (dimOrOther === undefined) {
+    refuseEmpty('max', x);
+    return amax(x);
+  }
   if (typeof dimOrOther === 'number') return alongDim('max', x, dimOrOther, keepDim, true);
   return maximum(x, dimOrOther);
 }
@@ -59,7 +73,10 @@ export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepDim?: boolean): ValuesIndices;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dimOrOther?: number | Tensor, keepDim = false): Tensor | ValuesIndices {
-  if (dimOrOther === undefined) return amin(x);
+  if (dimOrOther === undefined) {
+    refuseEmpty('min', x);
+    return amin(x);
+  }
   if (typeof dimOrOther === 'number') return alongDim('min', x, dimOrOther, keepDim, false);
   return minimum(x, dimOrOther);
 }
