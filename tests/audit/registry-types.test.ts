@@ -3,7 +3,7 @@
 // TypeScript compiler API and asserts on the diagnostics.
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { defineOp, mul, tensor } from '@tsgrad/core';
+import { defineOp, mul, tensor, type Tensor } from '@tsgrad/core';
 
 const ROOT = path.resolve(__dirname, '../..');
 const VIRTUAL = path.join(ROOT, 'tests/audit/__virtual_op__.ts');
@@ -80,7 +80,8 @@ test('at run time, a backward that omits a gradient fails clearly instead of dro
     name: 'audit_runtime_missing_gradient',
     inputs: ['a', 'b'],
     forward: ({ a, b }) => mul(a, b),
-    backward: ({ dy, inputs: { b } }) => ({ a: mul(dy, b) }),
+    // A plain-JavaScript caller (or a cast) gets past the compile-time check.
+    backward: ({ dy, inputs: { b } }) => ({ a: mul(dy, b) }) as { a: Tensor; b: Tensor },
   });
   const a = tensor([2], { dtype: 'float64', requiresGrad: true });
   const b = tensor([3], { dtype: 'float64', requiresGrad: true });
