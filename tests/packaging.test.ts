@@ -19,7 +19,7 @@ const y = matmul(x, x.mT).sum();
 y.backward();
 const attn = new MultiHeadSelfAttention({ dModel: 8, numHeads: 2 });
 const out: Tensor = attn.forward(randn([1, 3, 8], { generator: new Generator(0) }));
-console.log(JSON.stringify({ y: y.item(), grad: x.grad?.toArray(), out: out.shape }));
+console.log(JSON.stringify({ y: y.item(), grad: x.grad?.toArray(), out: out.shape, node: typeof saveModule }));
 `;
 
 function run(cmd: string, args: string[], cwd: string): string {
@@ -46,16 +46,16 @@ describe('packaging', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const expected = { y: 1 * 1 + 2 * 2 + 2 * (1 * 3 + 2 * 4) + 3 * 3 + 4 * 4, grad: [[8, 12], [8, 12]], out: [1, 3, 8] };
+  const expected = { y: 1 * 1 + 2 * 2 + 2 * (1 * 3 + 2 * 4) + 3 * 3 + 4 * 4, grad: [[8, 12], [8, 12]], out: [1, 3, 8], node: 'function' };
 
   test.each([
-    ['esm', 'module', 'NodeNext', "import { tensor, randn, Generator, type Tensor } from '@tsgrad/core';\nimport { matmul } from '@tsgrad/ops';\nimport { MultiHeadSelfAttention } from '@tsgrad/nn';"],
-    ['cjs', 'commonjs', 'CommonJS', "import { tensor, randn, Generator, type Tensor } from '@tsgrad/core';\nimport { matmul } from '@tsgrad/ops';\nimport { MultiHeadSelfAttention } from '@tsgrad/nn';"],
+    ['esm', 'module', 'NodeNext', "import { tensor, randn, Generator, type Tensor } from '@tsgrad/core';\nimport { matmul } from '@tsgrad/ops';\nimport { MultiHeadSelfAttention } from '@tsgrad/nn';\nimport { saveModule } from '@tsgrad/nn/node';"],
+    ['cjs', 'commonjs', 'CommonJS', "import { tensor, randn, Generator, type Tensor } from '@tsgrad/core';\nimport { matmul } from '@tsgrad/ops';\nimport { MultiHeadSelfAttention } from '@tsgrad/nn';\nimport { saveModule } from '@tsgrad/nn/node';"],
   ])('a %s TypeScript project installs, compiles with --strict and runs', (kind, type, module, imports) => {
     const dir = join(work, kind);
     run('mkdir', ['-p', dir], work);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${kind}`, private: true, type }));
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', ...tarballs], dir);
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', '@types/node@20', ...tarballs], dir);
     writeFileSync(join(dir, 'main.ts'), program(imports));
     writeFileSync(
       join(dir, 'tsconfig.json'),
@@ -66,7 +66,7 @@ describe('packaging', () => {
           module,
           moduleResolution: module === 'NodeNext' ? 'NodeNext' : 'Node10',
           lib: ['ES2022', 'DOM'],
-          types: [],
+          types: ['node'],
           outDir: 'out',
         },
         files: ['main.ts'],

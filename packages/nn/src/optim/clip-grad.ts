@@ -1,4 +1,4 @@
-import { ArgumentError, markModified, type Tensor } from '@tsgrad/core';
+import { ArgumentError, noGrad, type Tensor } from '@tsgrad/core';
 import { flatData } from './optimizer.js';
 
 /**
@@ -16,13 +16,6 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number): number 
   }
   const total = Math.sqrt(sumSquares);
   const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) {
-    for (const g of grads) {
-      if (!g.isContiguous()) throw new ArgumentError('clipGradNorm: gradients must be contiguous');
-      const data = flatData(g, 'clipGradNorm: gradient');
-      for (let i = 0; i < data.length; i++) data[i] = data[i]! * coef;
-      markModified(g);
-    }
-  }
+  if (coef < 1) noGrad(() => grads.forEach((g) => g.mul_(coef)));
   return total;
 }
