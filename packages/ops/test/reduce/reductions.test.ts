@@ -110,7 +110,7 @@ describe('max, min, amax, amin, argmax, argmin', () => {
   });
 
   test('empty reductions are refused; empty outputs are fine', () => {
-    expect(() => max(zeros([0]))).toThrow('amax: cannot reduce over an empty dimension (input shape [0], dims [0])');
+    expect(() => max(zeros([0]))).toThrow('max: cannot reduce over an empty dimension (input shape [0])');
     expect(() => argmax(zeros([2, 0]), 1)).toThrow(ArgumentError);
     expect(amax(zeros([0, 3]), 1).shape).toEqual([0]);
   });
