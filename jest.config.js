@@ -5,6 +5,7 @@ const sourceOf = {
   '^@tsgrad/ops$': '<rootDir>/../packages/ops/src/index.ts',
   '^@tsgrad/nn$': '<rootDir>/../packages/nn/src/index.ts',
   '^@tsgrad/nn/node$': '<rootDir>/../packages/nn/src/node/index.ts',
+  '^@tsgrad/ops/node$': '<rootDir>/../packages/ops/src/node/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

@@ -36,6 +36,19 @@ export function mapBinary(op: string, a: Tensor, b: Tensor, dtype: DType, row: B
   const bs = strides[2]![last]!;
   const ad = a.storage.data;
   const bd = b.storage.data;
+  if (s.length <= 2) {
+    // One or two coalesced dims (contiguous operands, a broadcast row or column): rows are
+    // walked here, without the per-row callback of forEachRow.
+    const rows = s.length === 1 ? 1 : s[0]!;
+    const n = s[last]!;
+    const o0 = s.length === 1 ? 0 : strides[0]![0]!;
+    const a0 = s.length === 1 ? 0 : strides[1]![0]!;
+    const b0 = s.length === 1 ? 0 : strides[2]![0]!;
+    for (let r = 0, oi = 0, ai = a.offset, bi = b.offset; r < rows; r++, oi += o0, ai += a0, bi += b0) {
+      row(out, oi, os, ad, ai, as, bd, bi, bs, n);
+    }
+    return Tensor.fromData(out, shape);
+  }
   forEachRow(s, strides, [0, a.offset, b.offset], (o, n) => row(out, o[0]!, os, ad, o[1]!, as, bd, o[2]!, bs, n));
   return Tensor.fromData(out, shape);
 }
@@ -49,6 +62,14 @@ export function mapUnary(x: Tensor, dtype: DType, row: UnaryRow): Tensor {
   const os = strides[0]![last]!;
   const xs = strides[1]![last]!;
   const xd = x.storage.data;
+  if (s.length <= 2) {
+    const rows = s.length === 1 ? 1 : s[0]!;
+    const n = s[last]!;
+    const o0 = s.length === 1 ? 0 : strides[0]![0]!;
+    const x0 = s.length === 1 ? 0 : strides[1]![0]!;
+    for (let r = 0, oi = 0, xi = x.offset; r < rows; r++, oi += o0, xi += x0) row(out, oi, os, xd, xi, xs, n);
+    return Tensor.fromData(out, x.shape);
+  }
   forEachRow(s, strides, [0, x.offset], (o, n) => row(out, o[0]!, os, xd, o[1]!, xs, n));
   return Tensor.fromData(out, x.shape);
 }
@@ -68,6 +89,14 @@ export function updateInPlace(target: Tensor, source: Tensor, row: BinaryRow): v
   const ss = strides[1]![last]!;
   const td = target.storage.data;
   const sd = source.storage.data;
+  if (s.length <= 2) {
+    const rows = s.length === 1 ? 1 : s[0]!;
+    const n = s[last]!;
+    const t0 = s.length === 1 ? 0 : strides[0]![0]!;
+    const s0 = s.length === 1 ? 0 : strides[1]![0]!;
+    for (let r = 0, ti = target.offset, si = source.offset; r < rows; r++, ti += t0, si += s0) row(td, ti, ts, td, ti, ts, sd, si, ss, n);
+    return;
+  }
   forEachRow(s, strides, [target.offset, source.offset], (o, n) => row(td, o[0]!, ts, td, o[0]!, ts, sd, o[1]!, ss, n));
 }
 

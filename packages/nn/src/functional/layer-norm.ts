@@ -9,6 +9,7 @@ import {
   rowData,
   type NormalizedShape,
 } from './norm-common.js';
+import { layerNormBackwardRows, layerNormForwardRows, type LayerNormStats } from './layer-norm-kernels.js';
 
 /** Options of `layerNorm`. */
 export interface LayerNormOptions {
@@ -26,42 +27,19 @@ interface Args {
   k: number;
 }
 
-/** Per-row statistics kept from the forward for the first-order backward kernel. */
-interface Stats {
-  mean: Float64Array;
-  rstd: Float64Array;
-}
-
-function forwardKernel(x: Tensor, weight: Tensor, bias: Tensor, eps: number, dtype: DType): { output: Tensor; saved: Stats } {
+function forwardKernel(x: Tensor, weight: Tensor, bias: Tensor, eps: number, dtype: DType): { output: Tensor; saved: LayerNormStats } {
   const d = weight.size;
   const rows = d === 0 ? 0 : x.size / d;
   const { data: xs, offset: xo } = rowData(x);
   const { data: ws, offset: wo } = rowData(weight);
   const { data: bs, offset: bo } = rowData(bias);
   const out = allocate(dtype, x.size);
-  const mean = new Float64Array(rows);
-  const rstd = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const base = xo + r * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += xs[base + j]!;
-    const mu = s / d;
-    let v = 0;
-    for (let j = 0; j < d; j++) {
-      const c = xs[base + j]! - mu;
-      v += c * c;
-    }
-    const rs = 1 / Math.sqrt(v / d + eps);
-    mean[r] = mu;
-    rstd[r] = rs;
-    const o = r * d;
-    for (let j = 0; j < d; j++) out[o + j] = (xs[base + j]! - mu) * rs * ws[wo + j]! + bs[bo + j]!;
-  }
-  return { output: Tensor.fromData(out, x.shape), saved: { mean, rstd } };
+  const stats = { mean: new Float64Array(rows), rstd: new Float64Array(rows) };
+  layerNormForwardRows(out, xs, xo, ws, wo, bs, bo, rows, d, eps, stats);
+  return { output: Tensor.fromData(out, x.shape), saved: stats };
 }
 
-// dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·w, x̂ = (x − μ)·rstd; dw = Σ dy·x̂; db = Σ dy.
-function backwardKernel(dy: Tensor, x: Tensor, weight: Tensor, bias: Tensor, stats: Stats): [Tensor, Tensor, Tensor] {
+function backwardKernel(dy: Tensor, x: Tensor, weight: Tensor, bias: Tensor, stats: LayerNormStats): [Tensor, Tensor, Tensor] {
   const d = weight.size;
   const rows = d === 0 ? 0 : x.size / d;
   const { data: gs, offset: go } = rowData(dy);
@@ -70,30 +48,7 @@ function backwardKernel(dy: Tensor, x: Tensor, weight: Tensor, bias: Tensor, sta
   const dx = allocate(x.dtype, x.size);
   const dw = new Float64Array(d);
   const db = new Float64Array(d);
-  for (let r = 0; r < rows; r++) {
-    const mu = stats.mean[r]!;
-    const rs = stats.rstd[r]!;
-    const xb = xo + r * d;
-    const gb = go + r * d;
-    let sumG = 0;
-    let sumGX = 0;
-    for (let j = 0; j < d; j++) {
-      const g = gs[gb + j]!;
-      const xhat = (xs[xb + j]! - mu) * rs;
-      const gw = g * ws[wo + j]!;
-      sumG += gw;
-      sumGX += gw * xhat;
-      dw[j] += g * xhat;
-      db[j] += g;
-    }
-    const mG = sumG / d;
-    const mGX = sumGX / d;
-    const o = r * d;
-    for (let j = 0; j < d; j++) {
-      const xhat = (xs[xb + j]! - mu) * rs;
-      dx[o + j] = rs * (gs[gb + j]! * ws[wo + j]! - mG - xhat * mGX);
-    }
-  }
+  layerNormBackwardRows(dx, gs, go, xs, xo, ws, wo, rows, d, stats, dw, db);
   const castTo = (src: Float64Array, dtype: DType) => {
     const arr = allocate(dtype, d);
     arr.set(src);
@@ -119,7 +74,7 @@ function backwardComposite(dy: Tensor, x: Tensor, weight: Tensor, eps: number, k
   return [dx, mul(dy, xhat), dy];
 }
 
-const LayerNorm = defineOp<'x' | 'weight' | 'bias', Args, Stats>({
+const LayerNorm = defineOp<'x' | 'weight' | 'bias', Args, LayerNormStats>({
   name: 'layerNorm',
   inputs: ['x', 'weight', 'bias'],
   saves: ['x', 'weight'],

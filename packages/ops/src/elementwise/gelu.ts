@@ -1,4 +1,17 @@
-import { ArgumentError, add, defineOp, mapBinary, mapUnary, mul, promoteTypes, registerMethod, sub, type Tensor } from '@tsgrad/core';
+import {
+  ArgumentError,
+  Tensor,
+  add,
+  defineOp,
+  isGradEnabled,
+  mapBinary,
+  mapUnary,
+  mul,
+  promoteTypes,
+  registerMethod,
+  sub,
+  type BinaryRow,
+} from '@tsgrad/core';
 import {
   geluExactGradRow,
   geluExactRow,
@@ -6,6 +19,7 @@ import {
   geluTanhRow,
   type GeluApproximate,
 } from '../kernels/elementwise-gelu.js';
+import { geluExactGradRowF32, geluExactRowF32, geluExactWithGradF32 } from '../kernels/elementwise-gelu-table.js';
 import { floatResultType } from './dtype-rules.js';
 import { exp } from './exp-log.js';
 import { pow } from './pow.js';
@@ -49,44 +63,76 @@ function geluSecondDerivative(x: Tensor, approximate: GeluApproximate): Tensor {
   return mul(sub(1, mul(t, t)), inner);
 }
 
-const Gelu = defineOp<'x', GeluArgs>({
+interface GeluForwardArgs extends GeluArgs {
+  /** Also compute gelu'(x) for the coming backward (grad mode on and x requires grad). */
+  keepDerivative: boolean;
+}
+
+const Gelu = defineOp<'x', GeluForwardArgs, Float32Array | null>({
   name: 'gelu',
   inputs: ['x'],
   check: ({ x }) => void floatResultType('gelu', x.dtype),
-  forward: ({ x }, { approximate }) =>
-    mapUnary(x, floatResultType('gelu', x.dtype), approximate === 'tanh' ? geluTanhRow : geluExactRow),
-  backward: ({ dy, inputs: { x }, args: { approximate } }) => ({ x: geluBackward(dy, x, approximate) }),
+  forward: ({ x }, { approximate, keepDerivative }) => {
+    const dtype = floatResultType('gelu', x.dtype);
+    if (keepDerivative && approximate === 'none' && x.dtype === 'float32' && x.isContiguous()) {
+      // The erf form's table kernel yields gelu' for little more than gelu alone.
+      const y = new Float32Array(x.size);
+      const derivative = new Float32Array(x.size);
+      geluExactWithGradF32(y, derivative, x.storage.data, x.offset, x.size);
+      return { output: Tensor.fromData(y, x.shape), saved: derivative };
+    }
+    const row = approximate === 'tanh' ? geluTanhRow : dtype === 'float32' ? geluExactRowF32 : geluExactRow;
+    return { output: mapUnary(x, dtype, row), saved: null };
+  },
+  backward: ({ dy, inputs: { x }, args: { approximate }, saved }) => ({ x: geluBackward(dy, x, approximate, saved) }),
 });
 
-const GeluBackward = defineOp<'dy' | 'x', GeluArgs>({
+interface GeluBackwardArgs extends GeluArgs {
+  /** gelu'(x) (float32, x's shape, row-major) kept by the forward, or null. */
+  derivative: Float32Array | null;
+}
+
+/** out = a·b: dy times the kept derivative. */
+const mulRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
+  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! * b[bi]!;
+};
+
+const GeluBackward = defineOp<'dy' | 'x', GeluBackwardArgs>({
   name: 'geluBackward',
   inputs: ['dy', 'x'],
-  forward: ({ dy, x }, { approximate }) =>
-    mapBinary('geluBackward', dy, x, floatResultType('geluBackward', promoteTypes(dy.dtype, x.dtype)),
-      approximate === 'tanh' ? geluTanhGradRow : geluExactGradRow),
+  forward: ({ dy, x }, { approximate, derivative }) => {
+    const dtype = floatResultType('geluBackward', promoteTypes(dy.dtype, x.dtype));
+    if (derivative !== null && dtype === 'float32') {
+      return mapBinary('geluBackward', dy, Tensor.fromData(derivative, x.shape), dtype, mulRow);
+    }
+    const row = approximate === 'tanh' ? geluTanhGradRow : dtype === 'float32' ? geluExactGradRowF32 : geluExactGradRow;
+    return mapBinary('geluBackward', dy, x, dtype, row);
+  },
   backward: ({ dy: g, inputs: { dy, x }, args: { approximate }, needsGrad }) => ({
-    dy: needsGrad.dy ? geluBackward(g, x, approximate) : null, // ∂(dy·gelu'(x))/∂dy = gelu'(x)
+    dy: needsGrad.dy ? geluBackward(g, x, approximate, null) : null, // ∂(dy·gelu'(x))/∂dy = gelu'(x)
     x: needsGrad.x ? mul(mul(g, dy), geluSecondDerivative(x, approximate)) : null, // ∂/∂x = dy·gelu''(x)
   }),
 });
 
-/** dy·gelu'(x), fused (one pass, one allocation). */
-function geluBackward(dy: Tensor, x: Tensor, approximate: GeluApproximate): Tensor {
-  return GeluBackward.apply({ dy, x }, { approximate });
+/** dy·gelu'(x), fused (one pass, one allocation), from the forward's gelu' when it kept one. */
+function geluBackward(dy: Tensor, x: Tensor, approximate: GeluApproximate, derivative: Float32Array | null): Tensor {
+  return GeluBackward.apply({ dy, x }, { approximate, derivative });
 }
 
 /**
  * Gaussian error linear unit, elementwise: x·Φ(x) with Φ the standard normal CDF (the exact
  * erf form, PyTorch's default), or with `approximate: 'tanh'` the GPT-2 form
  * ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Any shape; float dtypes kept, int32 gives float32,
- * bool refused. The backward is fused and itself differentiable.
+ * bool refused. The backward is fused and itself differentiable. float32 results of the erf
+ * form come from an interpolated table accurate to float32 (about 1e-7 relative); float64 ones
+ * from the float64 formulas.
  */
 export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
   const approximate = opts.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
   }
-  return Gelu.apply({ x }, { approximate });
+  return Gelu.apply({ x }, { approximate, keepDerivative: isGradEnabled() && x.requiresGrad });
 }
 
 registerMethod('gelu', gelu);

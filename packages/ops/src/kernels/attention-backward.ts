@@ -8,6 +8,7 @@
 import { allocLike, checkBackwardArgs } from './attention-args.js';
 import type { AttentionArgs, AttentionArray } from './attention-args.js';
 import { ATTENTION_BLOCK_K, ATTENTION_BLOCK_Q } from './attention-forward.js';
+import { parallelBackend } from '../parallel/parallel-backend.js';
 import { maskScoreTile } from './attention-mask-tile.js';
 import { tileAccAB, tileAccAtB, tileDot } from './attention-tiles.js';
 import { attentionBackwardWasm } from './attention-wasm-kernels.js';
@@ -33,7 +34,9 @@ export function attentionBackward<T extends AttentionArray>(
   checkBackwardArgs('attentionBackward', args, out, lse, dOut);
   if (args.q instanceof Float32Array) {
     const a32 = args as unknown as AttentionArgs<Float32Array>;
-    const r = attentionBackwardWasm(a32, out as Float32Array, lse, dOut as Float32Array, opts.wantMaskGrad);
+    const r =
+      parallelBackend()?.attentionBackward(a32, out as Float32Array, lse, dOut as Float32Array, opts.wantMaskGrad) ??
+      attentionBackwardWasm(a32, out as Float32Array, lse, dOut as Float32Array, opts.wantMaskGrad);
     if (r !== null) return r as unknown as { dq: T; dk: T; dv: T; dMask?: T };
   }
   return backwardJs(args, out, lse, dOut, opts.wantMaskGrad);

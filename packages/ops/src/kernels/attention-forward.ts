@@ -5,6 +5,7 @@
  */
 import { allocLike, checkAttentionArgs } from './attention-args.js';
 import type { AttentionArgs, AttentionArray } from './attention-args.js';
+import { parallelBackend } from '../parallel/parallel-backend.js';
 import { maskScoreTile } from './attention-mask-tile.js';
 import { tileAccAB, tileDot } from './attention-tiles.js';
 import { attentionForwardWasm } from './attention-wasm-kernels.js';
@@ -25,7 +26,8 @@ export const ATTENTION_BLOCK_K = 64;
 export function attentionForward<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; lse: Float64Array } {
   checkAttentionArgs('attentionForward', args);
   if (args.q instanceof Float32Array) {
-    const r = attentionForwardWasm(args as unknown as AttentionArgs<Float32Array>);
+    const a32 = args as unknown as AttentionArgs<Float32Array>;
+    const r = parallelBackend()?.attentionForward(a32) ?? attentionForwardWasm(a32);
     if (r !== null) return r as unknown as { out: T; lse: Float64Array };
   }
   return forwardJs(args);

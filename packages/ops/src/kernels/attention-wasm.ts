@@ -95,6 +95,18 @@ export async function initAttentionWasm(): Promise<boolean> {
   return attentionWasm() !== null;
 }
 
+/**
+ * Validates the builds found missing again and re-picks the fastest (after the runtime gained
+ * a feature: relaxed SIMD through `enableRelaxedSimd`). Returns the variant now in use.
+ */
+export function refreshAttentionWasm(): AttentionWasmVariant | null {
+  for (const variant of ['relaxed-simd', 'simd'] as const) if (modules[variant] === null) delete modules[variant];
+  best = undefined;
+  const chosen = attentionWasm();
+  if (chosen === null) return null;
+  return chosen === instances['relaxed-simd'] ? 'relaxed-simd' : 'simd';
+}
+
 /** The fastest build this runtime runs (relaxed SIMD first), or null: use JavaScript. */
 export function attentionWasm(): AttentionWasmExports | null {
   if (best === undefined) best = loadAttentionWasm('relaxed-simd') ?? loadAttentionWasm('simd');

@@ -27,6 +27,17 @@ function normalCdf(v: number, e: number): number {
   return y > 0 ? tail : 1 - tail;
 }
 
+/** Φ(x), the standard normal CDF, to float64 accuracy (tails included). */
+export function normalCdfExact(v: number): number {
+  return normalCdf(v, v > 0.66 || v < -0.66 || v !== v ? Math.exp(-0.5 * v * v) : 0);
+}
+
+/** gelu'(x) = Φ(x) + x·φ(x) to float64 accuracy. */
+export function geluExactGrad(v: number): number {
+  const e = Math.exp(-0.5 * v * v);
+  return normalCdf(v, e) + v * INV_SQRT_2PI * e;
+}
+
 /** gelu(x) = x·Φ(x). */
 export const geluExactRow: UnaryRow = (o, oi, os, x, xi, xs, n) => {
   for (let i = 0; i < n; i++, oi += os, xi += xs) {

@@ -81,6 +81,14 @@ export function loadWasmKernel(variant: WasmVariant): WasmGemmKernel | null {
 }
 
 /**
+ * Forgets the variants found missing, so the next `loadWasmKernel` validates them again
+ * (after a runtime feature such as relaxed SIMD was switched on).
+ */
+export function forgetMissingWasmKernels(): void {
+  for (const variant of Object.keys(sources) as WasmVariant[]) if (kernels[variant] === null) delete kernels[variant];
+}
+
+/**
  * Compiles both variants asynchronously, for browsers that disallow synchronous compilation;
  * afterwards `loadWasmKernel` instantiates from the compiled modules. Safe to call repeatedly.
  */

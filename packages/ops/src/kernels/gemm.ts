@@ -1,6 +1,7 @@
+import { parallelBackend } from '../parallel/parallel-backend.js';
 import { gemmBlockedRows } from './gemm-blocked.js';
 import { checkGemmArgs, clearGemmOutput, type FloatArray, type GemmArgs, type GemmBackend } from './gemm-types.js';
-import { compileWasmKernels, gemmWasm, loadWasmKernel } from './gemm-wasm.js';
+import { compileWasmKernels, forgetMissingWasmKernels, gemmWasm, loadWasmKernel } from './gemm-wasm.js';
 
 export type { FloatArray, GemmArgs, GemmBackend } from './gemm-types.js';
 export { gemmReference } from './gemm-reference.js';
@@ -24,6 +25,16 @@ function resolveBackend(): GemmBackend {
 export function gemmBackend(): GemmBackend {
   backend ??= resolveBackend();
   return backend;
+}
+
+/**
+ * Looks for the WebAssembly builds again and returns the backend `gemm` uses from now on: for
+ * after the runtime gained a feature (relaxed SIMD through `enableRelaxedSimd`).
+ */
+export function refreshGemmBackend(): GemmBackend {
+  forgetMissingWasmKernels();
+  backend = undefined;
+  return gemmBackend();
 }
 
 /**
@@ -59,6 +70,7 @@ export function gemm<T extends FloatArray>(args: GemmArgs<T>): void {
   if (args.c instanceof Float32Array && m * n * k >= WASM_MIN_MACS) {
     const kind = gemmBackend();
     if (kind !== 'typescript') {
+      if (parallelBackend()?.gemm(args as GemmArgs<Float32Array>, batch)) return;
       const kernel = loadWasmKernel(kind === 'wasm-relaxed-simd' ? 'relaxed-simd' : 'simd');
       if (kernel !== null && gemmWasm(kernel, args as GemmArgs<Float32Array>, batch)) return;
     }

@@ -76,7 +76,12 @@ const MatMul: Op<'a' | 'b', Record<string, never>> = defineOp({
 function gradB(a: Tensor, b: Tensor, dy: Tensor): Tensor {
   if (b.ndim === 2 && a.ndim > 2) {
     const rows = a.shape.slice(0, -1).reduce((x, y) => x * y, 1);
-    return matmul(reshape(a, [rows, a.shape[a.ndim - 1]!]).mT, reshape(dy, [rows, dy.shape[dy.ndim - 1]!]));
+    const a2 = reshape(a, [rows, a.shape[a.ndim - 1]!]);
+    const dy2 = reshape(dy, [rows, dy.shape[dy.ndim - 1]!]);
+    // b = w.mT (a bias-free linear): (dYᵀ·A)ᵀ has b's column-major layout, so w's gradient
+    // arrives contiguous instead of as a transposed view that must be copied column by column.
+    if (b.strides[0] === 1 && b.strides[1] !== 1) return matmul(dy2.mT, a2).mT;
+    return matmul(a2.mT, dy2);
   }
   return matmul(a.mT, dy);
 }
