@@ -5,6 +5,7 @@ import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
 import { CliError, UsageError, messageOf } from './errors.js';
 import { processIo, type CliIo } from './io.js';
+import { enableRelaxedSimd } from '@tsgrad/ops/node';
 
 /** A subcommand: takes its arguments and the io, returns the exit code. */
 type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
@@ -61,6 +62,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
 }
 
 if (require.main === module) {
+  // The program owns its process, so it may switch V8 to the relaxed-SIMD (FMA) kernels
+  // where the runtime can run them; results differ from plain SIMD only by rounding.
+  enableRelaxedSimd();
   // `tsgrad ... | head` closes the pipe early; that is not an error worth a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
