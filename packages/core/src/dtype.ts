@@ -5,9 +5,13 @@ export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 
 /** The typed array behind each dtype. */
 export interface TypedArrayFor {
+  /** Single precision; the default dtype for parameters (torch.float32). */
   float32: Float32Array;
+  /** Double precision, used by gradcheck (torch.float64). */
   float64: Float64Array;
+  /** Indices and integer results such as argmax (torch.int32). */
   int32: Int32Array;
+  /** One byte per element, 0 = false and 1 = true (torch.bool). */
   bool: Uint8Array;
 }
 

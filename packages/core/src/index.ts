@@ -88,8 +88,17 @@ export {
   mapBinary,
   updateInPlace,
   assignRow,
+  setFloat32RowsKernel,
   type UnaryRow,
   type BinaryRow,
+  type Float32RowsKernel,
+  type Float32RowsOp,
 } from './kernels/elementwise.js';
 export { reductionLayout, type ReductionLayout } from './kernels/reduce.js';
-export { coalesceDims, forEachRow, copyStrided } from './kernels/strided.js';
+export {
+  coalesceDims,
+  forEachRow,
+  copyStrided,
+  setFloat32CopyKernel,
+  type Float32CopyKernel,
+} from './kernels/strided.js';

@@ -3,10 +3,15 @@ import { ArgumentError } from './errors.js';
 
 /** The serialisable state of a Generator; restoring it replays the same numbers. */
 export interface GeneratorState {
+  /** The integer seed the generator was last seeded with (`initialSeed()`). */
   seed: number;
+  /** Alea's carry word. */
   c: number;
+  /** Alea's three lagged state words, s0 the oldest. */
   s0: number;
+  /** Alea's second state word. */
   s1: number;
+  /** Alea's newest state word. */
   s2: number;
   /** A cached second normal deviate of the Box-Muller pair, or null. */
   spareNormal: number | null;

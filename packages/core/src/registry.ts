@@ -49,10 +49,13 @@ export interface OpDefinition<I extends string, D extends I, A, S> {
 
 /** A registered op: `apply` checks, runs the forward and records the graph node. */
 export interface Op<I extends string, A> {
+  /** Unique op name, used in error messages and as the registry key (`'matmul'`). */
   readonly name: string;
+  /** Names of the tensor inputs, in the order `apply` expects them in its record. */
   readonly inputs: readonly I[];
   /** The inputs gradients flow to (empty for ops like comparisons and argmax). */
   readonly differentiable: readonly I[];
+  /** Runs the op on named inputs and non-tensor args, recording a graph node when a gradient may flow. */
   apply(inputs: Readonly<Record<I, Tensor>>, args: A): Tensor;
 }
 

@@ -12,6 +12,7 @@ export type GradHook = (grad: Tensor) => Tensor | void;
 
 /** Handle returned by `registerHook`; `remove()` unregisters the hook. */
 export interface HookHandle {
+  /** Unregisters the hook; calling it again does nothing. */
   remove(): void;
 }
 

@@ -3,8 +3,11 @@ import type { Tensor } from '../tensor.js';
 
 /** A tensor saved for backward, with the storage version it had when it was saved. */
 export interface SavedTensor {
+  /** Which input was saved (its name in the op's inputs) or `'output'`; named in the in-place-modification error. */
   readonly role: string;
+  /** The saved tensor itself. */
   readonly tensor: Tensor;
+  /** `tensor.version` when saved; backward throws if the storage was modified in place since. */
   readonly version: number;
 }
 

@@ -17,11 +17,33 @@ export type BinaryRow = (
 /** Inner loop of a unary elementwise kernel over one row. */
 export type UnaryRow = (out: TypedArray, oi: number, os: number, x: TypedArray, xi: number, xs: number, n: number) => void;
 
+/** The float32 arithmetic an installed {@link Float32RowsKernel} may take over. */
+export type Float32RowsOp = 'add' | 'sub' | 'mul';
+
+/**
+ * A faster float32 kernel for `rows` rows of `n` unit-stride elements: `out[r·n + j] =
+ * a[ai + r·as + j] ∘ b[bi + r·bs + j]`, with `as`, `bs` either `n` (a full operand) or 0 (a row
+ * broadcast over the rows, e.g. a bias). Returns false to decline (too small, unavailable),
+ * and then `mapBinary` runs its row kernel. @tsgrad/ops installs its WebAssembly SIMD one.
+ */
+export type Float32RowsKernel = (
+  op: Float32RowsOp, out: Float32Array, a: Float32Array, ai: number, as: number,
+  b: Float32Array, bi: number, bs: number, rows: number, n: number,
+) => boolean;
+
+let float32Rows: Float32RowsKernel | null = null;
+
+/** Installs (or with null removes) the float32 kernel `mapBinary` offers its `fast` ops to. */
+export function setFloat32RowsKernel(kernel: Float32RowsKernel | null): void {
+  float32Rows = kernel;
+}
+
 /**
  * Applies a binary row kernel over `a` and `b` broadcast together (any strides), writing a
  * new contiguous tensor of `dtype`. Dimensions are coalesced so contiguous inputs run as one row.
+ * `fast` names what `row` computes, so an installed {@link Float32RowsKernel} may do it instead.
  */
-export function mapBinary(op: string, a: Tensor, b: Tensor, dtype: DType, row: BinaryRow): Tensor {
+export function mapBinary(op: string, a: Tensor, b: Tensor, dtype: DType, row: BinaryRow, fast?: Float32RowsOp): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = allocate(dtype, shape.reduce((x, y) => x * y, 1));
   if (out.length === 0) return Tensor.fromData(out, shape);
@@ -44,6 +66,15 @@ export function mapBinary(op: string, a: Tensor, b: Tensor, dtype: DType, row: B
     const o0 = s.length === 1 ? 0 : strides[0]![0]!;
     const a0 = s.length === 1 ? 0 : strides[1]![0]!;
     const b0 = s.length === 1 ? 0 : strides[2]![0]!;
+    // Fast float32 branch: unit inner strides, each operand full (row stride n) or one row (0).
+    if (
+      fast !== undefined && float32Rows !== null && os === 1 && as === 1 && bs === 1 &&
+      (a0 === n || a0 === 0 || rows === 1) && (b0 === n || b0 === 0 || rows === 1) &&
+      out instanceof Float32Array && ad instanceof Float32Array && bd instanceof Float32Array &&
+      float32Rows(fast, out, ad, a.offset, rows === 1 ? n : a0, bd, b.offset, rows === 1 ? n : b0, rows, n)
+    ) {
+      return Tensor.fromData(out, shape);
+    }
     for (let r = 0, oi = 0, ai = a.offset, bi = b.offset; r < rows; r++, oi += o0, ai += a0, bi += b0) {
       row(out, oi, os, ad, ai, as, bd, bi, bs, n);
     }

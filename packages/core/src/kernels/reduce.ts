@@ -9,7 +9,9 @@ export interface ReductionLayout {
   data: TypedArray;
   /** Offset of row 0 inside `data`. */
   offset: number;
+  /** Number of independent reductions: the product of the kept dims (one output element each). */
   rows: number;
+  /** Elements reduced per row: the product of the reduced dims. */
   length: number;
   /** Output shape without the reduced dims. */
   shape: number[];

@@ -74,6 +74,23 @@ export function forEachRow(
 }
 
 /**
+ * A faster float32 gather for {@link copyStrided}: `dst[dstOffset + row-major i] =
+ * src[srcOffset + Σ i_d·strides_d]` over the coalesced `shape` (any rank). Returns false to
+ * decline, and then `copyStrided` runs its loops. @tsgrad/ops installs its WebAssembly one.
+ */
+export type Float32CopyKernel = (
+  src: Float32Array, srcOffset: number, strides: readonly number[], shape: readonly number[],
+  dst: Float32Array, dstOffset: number,
+) => boolean;
+
+let float32Copy: Float32CopyKernel | null = null;
+
+/** Installs (or with null removes) the float32 kernel `copyStrided` offers its copies to. */
+export function setFloat32CopyKernel(kernel: Float32CopyKernel | null): void {
+  float32Copy = kernel;
+}
+
+/**
  * Copies a strided view into `dst` in row-major order: the last two coalesced dims as plain
  * nested loops (contiguous runs as one `set`), one call per plane rather than per row, so
  * short rows (attention heads of 16) cost no callback each. {@link copyStridedReference} is
@@ -92,6 +109,13 @@ export function copyStrided(
   const ss = strides[0]!;
   const ds = strides[1]!;
   const nd = s.length;
+  // Fast float32 branch (an installed kernel, e.g. WebAssembly SIMD); the loops below otherwise.
+  if (
+    float32Copy !== null && nd > 1 && src instanceof Float32Array && dst instanceof Float32Array &&
+    float32Copy(src, srcOffset, ss, s, dst, dstOffset)
+  ) {
+    return;
+  }
   if (nd === 1) {
     copyRow(src, srcOffset, ss[0]!, dst, dstOffset, ds[0]!, s[0]!);
     return;

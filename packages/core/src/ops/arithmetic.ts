@@ -1,5 +1,6 @@
 import { promoteTypes, isFloat, type DType } from '../dtype.js';
-import { mapBinary, mapUnary, type BinaryRow, type UnaryRow } from '../kernels/elementwise.js';
+import { mapBinary, mapUnary, type UnaryRow } from '../kernels/elementwise.js';
+import { addRow, divRow, mulRow, subRow } from '../kernels/arithmetic-rows.js';
 import { defineOp, registerMethod } from '../registry.js';
 import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -20,18 +21,6 @@ declare module '../tensor.js' {
   }
 }
 
-const addRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! + b[bi]!;
-};
-const subRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! - b[bi]!;
-};
-const mulRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! * b[bi]!;
-};
-const divRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! / b[bi]!;
-};
 const negRow: UnaryRow = (o, oi, os, x, xi, xs, n) => {
   for (let i = 0; i < n; i++, oi += os, xi += xs) o[oi] = -x[xi]!;
 };
@@ -47,7 +36,7 @@ const Add = defineOp({
   name: 'add',
   inputs: ['a', 'b'],
   saves: [],
-  forward: ({ a, b }) => mapBinary('add', a, b, arithmeticType('add', a, b), addRow),
+  forward: ({ a, b }) => mapBinary('add', a, b, arithmeticType('add', a, b), addRow, 'add'),
   backward: ({ dy }) => ({ a: dy, b: dy }), // d(a+b) = da + db; broadcast dims summed centrally
 });
 
@@ -55,14 +44,14 @@ const Sub = defineOp({
   name: 'sub',
   inputs: ['a', 'b'],
   saves: [],
-  forward: ({ a, b }) => mapBinary('sub', a, b, arithmeticType('sub', a, b), subRow),
+  forward: ({ a, b }) => mapBinary('sub', a, b, arithmeticType('sub', a, b), subRow, 'sub'),
   backward: ({ dy, needsGrad }) => ({ a: dy, b: needsGrad.b ? neg(dy) : null }),
 });
 
 const Mul = defineOp({
   name: 'mul',
   inputs: ['a', 'b'],
-  forward: ({ a, b }) => mapBinary('mul', a, b, promoteTypes(a.dtype, b.dtype), mulRow),
+  forward: ({ a, b }) => mapBinary('mul', a, b, promoteTypes(a.dtype, b.dtype), mulRow, 'mul'),
   backward: ({ dy, inputs: { a, b }, needsGrad }) => ({
     a: needsGrad.a ? mul(dy, b) : null, // d(ab)/da = b
     b: needsGrad.b ? mul(dy, a) : null,

@@ -2,6 +2,7 @@ import { isFloat, promoteTypes, type DType } from '../dtype.js';
 import { AutogradError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { assignRow, updateInPlace, type BinaryRow } from '../kernels/elementwise.js';
+import { addRow, divRow, mulRow, subRow } from '../kernels/arithmetic-rows.js';
 import { registerMethod } from '../registry.js';
 import { canBroadcastTo } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -76,19 +77,6 @@ function inPlace(op: string, target: Tensor, other: TensorOrScalar, row: BinaryR
   markModified(target);
   return target;
 }
-
-const addRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! + b[bi]!;
-};
-const subRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! - b[bi]!;
-};
-const mulRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! * b[bi]!;
-};
-const divRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
-  for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! / b[bi]!;
-};
 
 /** In place `target += alpha·other` (other broadcasts to target); returns target. */
 export function add_<T extends Tensor>(target: T, other: TensorOrScalar, opts: { alpha?: number } = {}): T {

@@ -29,7 +29,9 @@ export interface MhsaRopeOptions {
 
 /** Options of `MultiHeadSelfAttention`. */
 export interface MultiHeadSelfAttentionOptions {
+  /** Embedding size of the input and output tokens (PyTorch's `embed_dim`). */
   dModel: number;
+  /** Query heads; divides dModel, each head gets dModel / numHeads features. */
   numHeads: number;
   /** Key/value heads (grouped-query attention); divides numHeads (default numHeads). */
   numKvHeads?: number;
@@ -70,16 +72,27 @@ export interface MhsaForwardOptions {
  * ```
  */
 export class MultiHeadSelfAttention extends Module<[x: Tensor, opts?: MhsaForwardOptions], Tensor | AttentionWithWeights> {
+  /** Embedding size of the input and output tokens. */
   readonly dModel: number;
+  /** Query heads. */
   readonly numHeads: number;
+  /** Key/value heads; numHeads / numKvHeads query heads share each (grouped-query attention). */
   readonly numKvHeads: number;
+  /** Features per head: dModel / numHeads. */
   readonly headDim: number;
+  /** Whether each token attends only to itself and earlier tokens. */
   readonly causal: boolean;
+  /** Drop probability of the attention weights, applied only in training mode. */
   readonly dropout: number;
+  /** RoPE settings applied to queries and keys, or null when positions are not rotated. */
   readonly rope: Readonly<MhsaRopeOptions> | null;
+  /** Query projection, weight (numHeads · headDim, dModel). */
   qProj: Linear;
+  /** Key projection, weight (numKvHeads · headDim, dModel). */
   kProj: Linear;
+  /** Value projection, weight (numKvHeads · headDim, dModel). */
   vProj: Linear;
+  /** Output projection merging the heads, weight (dModel, dModel). */
   outProj: Linear;
   readonly #generator: Generator | undefined;
 

@@ -1,9 +1,14 @@
 /** cos/sin of pos · theta^(−2i/d) for pos < maxSeqLen and i < d/2, row-major (pos, i). */
 export interface RopeTables {
+  /** Base of the rotation frequencies (10000 in the RoPE paper). */
   readonly theta: number;
+  /** Rotated feature size d (even): the tables hold d/2 frequencies per position. */
   readonly dim: number;
+  /** Positions covered; a longer sequence needs new tables. */
   readonly maxSeqLen: number;
+  /** cos(pos · theta^(−2i/d)), (maxSeqLen, d/2) row-major. */
   readonly cos: Float64Array;
+  /** sin(pos · theta^(−2i/d)), (maxSeqLen, d/2) row-major. */
   readonly sin: Float64Array;
 }
 

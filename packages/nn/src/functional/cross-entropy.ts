@@ -1,11 +1,12 @@
 import { ArgumentError, Tensor, allocate, defineOp, isGradEnabled, mul, sub, type TypedArray } from '@tsgrad/core';
 import { softmax } from '@tsgrad/ops';
 import {
-  checkReduction,
+  applyBatched,
   classLayout,
+  classificationOptions,
   countedMask,
   gradScale,
-  liftUnbatched,
+  reducedLoss,
   targetDistribution,
   type ClassLayout,
   type ClassificationLossOptions,
@@ -66,11 +67,7 @@ function forwardKernel(logits: Tensor, target: Tensor, { ignoreIndex, smoothing,
       count++;
     }
   }
-  const saved = { layout, probs, count };
-  if (reduction === 'none') return { output: Tensor.fromData(losses, layout.lossShape), saved };
-  const out = allocate(logits.dtype, 1);
-  out[0] = reduction === 'sum' ? total : total / count;
-  return { output: Tensor.fromData(out, []), saved };
+  return { output: reducedLoss(losses, total, count, reduction, layout, logits.dtype), saved: { layout, probs, count } };
 }
 
 // dlogits = (softmax(logits) − ((1−ε)·onehot + ε/C)) · dy, zero at ignored positions.
@@ -126,14 +123,12 @@ const CrossEntropy = defineOp<'logits' | 'target', Args, Saved, 'logits'>({
  * targets (NaN when all are ignored, as in PyTorch). Out-of-range targets throw.
  */
 export function crossEntropy(logits: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
-  checkReduction('crossEntropy', reduction);
+  const { reduction, ignoreIndex } = classificationOptions('crossEntropy', opts);
   const smoothing = opts.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) {
     throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${smoothing}`);
   }
-  const ignoreIndex = opts.ignoreIndex ?? -100;
-  const [x, t, lifted] = liftUnbatched('crossEntropy', logits, target);
-  const loss = CrossEntropy.apply({ logits: x, target: t }, { ignoreIndex, smoothing, reduction });
-  return lifted && reduction === 'none' ? loss.reshape([]) : loss;
+  return applyBatched('crossEntropy', logits, target, reduction, (x, t) =>
+    CrossEntropy.apply({ logits: x, target: t }, { ignoreIndex, smoothing, reduction }),
+  );
 }

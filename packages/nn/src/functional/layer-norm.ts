@@ -1,5 +1,5 @@
 import { Tensor, allocate, defineOp, div, isGradEnabled, mul, sub, sum, type DType } from '@tsgrad/core';
-import { sqrt } from '@tsgrad/ops';
+import { layerNormBackwardWasm, layerNormForwardWasm, sqrt } from '@tsgrad/ops';
 import {
   checkAffine,
   checkNormInput,
@@ -35,7 +35,10 @@ function forwardKernel(x: Tensor, weight: Tensor, bias: Tensor, eps: number, dty
   const { data: bs, offset: bo } = rowData(bias);
   const out = allocate(dtype, x.size);
   const stats = { mean: new Float64Array(rows), rstd: new Float64Array(rows) };
-  layerNormForwardRows(out, xs, xo, ws, wo, bs, bo, rows, d, eps, stats);
+  // WebAssembly SIMD branch for float32 (the JavaScript kernel where it declines).
+  const wasm = out instanceof Float32Array && xs instanceof Float32Array && ws instanceof Float32Array &&
+    bs instanceof Float32Array && layerNormForwardWasm(out, xs, xo, ws, wo, bs, bo, rows, d, eps, stats);
+  if (!wasm) layerNormForwardRows(out, xs, xo, ws, wo, bs, bo, rows, d, eps, stats);
   return { output: Tensor.fromData(out, x.shape), saved: stats };
 }
 
@@ -48,7 +51,10 @@ function backwardKernel(dy: Tensor, x: Tensor, weight: Tensor, bias: Tensor, sta
   const dx = allocate(x.dtype, x.size);
   const dw = new Float64Array(d);
   const db = new Float64Array(d);
-  layerNormBackwardRows(dx, gs, go, xs, xo, ws, wo, rows, d, stats, dw, db);
+  // WebAssembly SIMD branch for float32 (the JavaScript kernel where it declines).
+  const wasm = dx instanceof Float32Array && gs instanceof Float32Array && xs instanceof Float32Array &&
+    ws instanceof Float32Array && layerNormBackwardWasm(dx, gs, go, xs, xo, ws, wo, rows, d, stats, dw, db);
+  if (!wasm) layerNormBackwardRows(dx, gs, go, xs, xo, ws, wo, rows, d, stats, dw, db);
   const castTo = (src: Float64Array, dtype: DType) => {
     const arr = allocate(dtype, d);
     arr.set(src);

@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, Tensor, allocate, contiguous, fmtShape, isFloat, type DType } from '@tsgrad/core';
+import { ArgumentError, DTypeError, ShapeError, Tensor, allocate, contiguous, fmtShape, isFloat, type DType, type TypedArray } from '@tsgrad/core';
 
 /** How a per-element loss is reduced: averaged (over counted elements), summed, or kept. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -66,13 +66,43 @@ export function classLayout(op: string, input: Tensor, target: Tensor, ignoreInd
 }
 
 /** Lifts a 1-D input `(C)` with a 0-d target to `(1, C)` and `(1)`, as PyTorch accepts both. */
-export function liftUnbatched(op: string, input: Tensor, target: Tensor): [Tensor, Tensor, boolean] {
+function liftUnbatched(op: string, input: Tensor, target: Tensor): [Tensor, Tensor, boolean] {
   if (input.ndim === 0) throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
   if (input.ndim !== 1) return [input, target, false];
   if (target.ndim !== 0) {
     throw new ShapeError(`${op}: a 1-D input of shape ${fmtShape(input.shape)} needs a 0-d target, got ${fmtShape(target.shape)}`);
   }
   return [input.reshape([1, input.shape[0]!]), target.reshape([1]), true];
+}
+
+/** The reduction and ignoreIndex of `opts` with PyTorch's defaults ('mean', -100); the reduction is checked. */
+export function classificationOptions(op: string, opts: ClassificationLossOptions): { reduction: Reduction; ignoreIndex: number } {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(op, reduction);
+  return { reduction, ignoreIndex: opts.ignoreIndex ?? -100 };
+}
+
+/**
+ * Runs the batched loss `apply` on `input`/`target`, first lifting an unbatched `(C)` input and
+ * its 0-d target to a batch of one; an unreduced loss is then handed back 0-d.
+ */
+export function applyBatched(
+  op: string, input: Tensor, target: Tensor, reduction: Reduction, apply: (input: Tensor, target: Tensor) => Tensor,
+): Tensor {
+  const [x, t, lifted] = liftUnbatched(op, input, target);
+  const loss = apply(x, t);
+  return lifted && reduction === 'none' ? loss.reshape([]) : loss;
+}
+
+/**
+ * The forward's result: the per-position `losses` in the target's shape for 'none', otherwise
+ * a 0-d tensor holding their `total`, divided for 'mean' by the `count` of counted targets.
+ */
+export function reducedLoss(losses: TypedArray, total: number, count: number, reduction: Reduction, layout: ClassLayout, dtype: DType): Tensor {
+  if (reduction === 'none') return Tensor.fromData(losses, layout.lossShape);
+  const out = allocate(dtype, 1);
+  out[0] = reduction === 'sum' ? total : total / count;
+  return Tensor.fromData(out, []);
 }
 
 /**

@@ -1,9 +1,10 @@
-import { Tensor, allocate, defineOp, mul } from '@tsgrad/core';
+import { allocate, defineOp, mul, type Tensor } from '@tsgrad/core';
 import {
-  checkReduction,
+  applyBatched,
   classLayout,
+  classificationOptions,
   gradScale,
-  liftUnbatched,
+  reducedLoss,
   targetDistribution,
   type ClassLayout,
   type ClassificationLossOptions,
@@ -35,11 +36,7 @@ function forwardKernel(logProbs: Tensor, target: Tensor, { ignoreIndex, reductio
     total += loss;
     count++;
   }
-  const saved = { layout, count };
-  if (reduction === 'none') return { output: Tensor.fromData(losses, layout.lossShape), saved };
-  const out = allocate(logProbs.dtype, 1);
-  out[0] = reduction === 'sum' ? total : total / count;
-  return { output: Tensor.fromData(out, []), saved };
+  return { output: reducedLoss(losses, total, count, reduction, layout, logProbs.dtype), saved: { layout, count } };
 }
 
 const NllLoss = defineOp<'logProbs' | 'target', Args, Saved, 'logProbs'>({
@@ -60,9 +57,6 @@ const NllLoss = defineOp<'logProbs' | 'target', Args, Saved, 'logProbs'>({
  * ignoreIndex, reduction); use `crossEntropy` on raw logits, it is fused and stabler.
  */
 export function nllLoss(logProbs: Tensor, target: Tensor, opts: ClassificationLossOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
-  checkReduction('nllLoss', reduction);
-  const [x, t, lifted] = liftUnbatched('nllLoss', logProbs, target);
-  const loss = NllLoss.apply({ logProbs: x, target: t }, { ignoreIndex: opts.ignoreIndex ?? -100, reduction });
-  return lifted && reduction === 'none' ? loss.reshape([]) : loss;
+  const { reduction, ignoreIndex } = classificationOptions('nllLoss', opts);
+  return applyBatched('nllLoss', logProbs, target, reduction, (x, t) => NllLoss.apply({ logProbs: x, target: t }, { ignoreIndex, reduction }));
 }

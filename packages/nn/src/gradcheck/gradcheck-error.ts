@@ -5,6 +5,7 @@ export type GradcheckFailure = 'jacobian' | 'nondeterministic' | 'undefinedGrad'
 
 /** Details carried by a `GradcheckError`. */
 export interface GradcheckErrorDetails {
+  /** Which check failed. */
   failure: GradcheckFailure;
   /** Position of the input in the checked list. */
   inputIndex: number;
@@ -12,8 +13,11 @@ export interface GradcheckErrorDetails {
   elementIndex: number[] | null;
   /** Output and output element involved (null for the undefined-gradient check). */
   outputIndex: number | null;
+  /** Element of that output (null for the undefined-gradient check and in fastMode). */
   outputElement: number[] | null;
+  /** The finite-difference estimate of the failing entry. */
   numerical: number;
+  /** The backward pass's value of the failing entry. */
   analytical: number;
 }
 
@@ -23,12 +27,19 @@ export interface GradcheckErrorDetails {
  */
 export class GradcheckError extends TsgradError {
   override name = 'GradcheckError';
+  /** Which check failed. */
   readonly failure: GradcheckFailure;
+  /** Position of the input in the checked list. */
   readonly inputIndex: number;
+  /** Input element (null where whole vectors were compared, in fastMode). */
   readonly elementIndex: number[] | null;
+  /** Output involved (null for the undefined-gradient check). */
   readonly outputIndex: number | null;
+  /** Element of that output (null for the undefined-gradient check and in fastMode). */
   readonly outputElement: number[] | null;
+  /** The finite-difference estimate of the failing entry. */
   readonly numerical: number;
+  /** The backward pass's value of the failing entry. */
   readonly analytical: number;
 
   constructor(message: string, details: GradcheckErrorDetails) {

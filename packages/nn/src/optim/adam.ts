@@ -1,11 +1,16 @@
 import { ArgumentError, markModified, type Tensor } from '@tsgrad/core';
+import { adamUpdateWasm } from '@tsgrad/ops';
 import { Optimizer, flatData, paramData, zerosLikeParam, type ParamsInput } from './optimizer.js';
 
 /** Options of Adam and AdamW (PyTorch's names in camelCase). */
 export interface AdamOptions {
+  /** Learning rate η (default 1e-3). */
   lr: number;
+  /** Decay rates (β₁, β₂) of the first- and second-moment averages, each in [0, 1) (default (0.9, 0.999)). */
   betas: [number, number];
+  /** Added to the denominator √v̂ so tiny second moments do not blow up the step (default 1e-8). */
   eps: number;
+  /** λ: L2 penalty added to the gradient (Adam, default 0) or decoupled decay θ(1 − ηλ) (AdamW, default 1e-2). */
   weightDecay: number;
 }
 
@@ -35,7 +40,11 @@ function adamStep(optimizer: Optimizer<AdamOptions>, name: string, decoupled: bo
       const correction2Sqrt = Math.sqrt(1 - beta2 ** step);
       const decay = decoupled ? 1 - lr * weightDecay : 1;
       const l2 = decoupled ? 0 : weightDecay;
-      for (let i = 0; i < theta.length; i++) {
+      // WebAssembly branch for float32 (bit-identical to the loop below, which runs otherwise).
+      const wasm = theta instanceof Float32Array && grad instanceof Float32Array && m instanceof Float32Array &&
+        v instanceof Float32Array &&
+        adamUpdateWasm(theta, grad, m, v, { beta1, beta2, stepSize, correction2Sqrt, eps, decay, l2 });
+      for (let i = 0; !wasm && i < theta.length; i++) {
         const t = theta[i]! * decay;
         const g = grad[i]! + l2 * t;
         const mi = beta1 * m[i]! + (1 - beta1) * g;

@@ -14,7 +14,9 @@ export type ParamState = Record<string, Tensor | number>;
  * all groups, and the groups' options with `params` as index lists.
  */
 export interface OptimizerStateDict {
+  /** Per-parameter state (step counts, moment buffers) keyed by the parameter's index across all groups. */
   state: Record<number, ParamState>;
+  /** Each group's options, with its parameters replaced by those indices (PyTorch's `param_groups`). */
   paramGroups: ({ params: number[] } & Record<string, number | boolean | number[]>)[];
 }
 

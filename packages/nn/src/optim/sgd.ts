@@ -3,10 +3,15 @@ import { Optimizer, flatData, paramData, zerosLikeParam, type ParamsInput } from
 
 /** Options of SGD (PyTorch's names in camelCase and defaults). */
 export interface SGDOptions {
+  /** Learning rate η; required, no default (as in PyTorch). */
   lr: number;
+  /** μ: factor of the momentum buffer; 0 (default) is plain SGD without a buffer. */
   momentum: number;
+  /** τ: the new gradient enters the momentum buffer scaled by (1 − τ) (default 0). */
   dampening: number;
+  /** λ: L2 penalty, λθ added to the gradient before momentum (default 0). */
   weightDecay: number;
+  /** Nesterov momentum: step along g + μb instead of b; needs momentum > 0 and dampening 0 (default false). */
   nesterov: boolean;
 }
 

@@ -10,8 +10,11 @@ export type RawTensorDType = 'float32' | 'float64' | 'int32' | 'bool';
  * (1 for a scalar, shape `[]`).
  */
 export interface RawTensor {
+  /** Element type as safetensors names it. */
   dtype: RawTensorDType;
+  /** Dimensions, outermost first. */
   shape: number[];
+  /** Row-major elements, as many as the product of `shape`. */
   data: Float32Array | Float64Array | Int32Array | Uint8Array;
 }
 

@@ -6,7 +6,9 @@ import { where } from './where.js';
 
 /** Bounds of {@link clamp}; at least one must be given. */
 export interface ClampOptions {
+  /** Lower bound; values below become `min` (no lower bound when omitted). */
   min?: number;
+  /** Upper bound; values above become `max` (no upper bound when omitted). */
   max?: number;
 }
 

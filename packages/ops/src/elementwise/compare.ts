@@ -1,4 +1,5 @@
-import { asTensors, defineOp, mapBinary, registerMethod, type BinaryRow, type Op, type Tensor, type TensorOrScalar } from '@tsgrad/core';
+import { asTensors, registerMethod, type BinaryRow, type Tensor, type TensorOrScalar } from '@tsgrad/core';
+import { defineBoolBinaryOp, type BoolBinaryOp } from './bool-binary-op.js';
 
 declare module '@tsgrad/core' {
   interface Tensor {
@@ -36,26 +37,14 @@ const geRow: BinaryRow = (o, oi, os, a, ai, as, b, bi, bs, n) => {
   for (let i = 0; i < n; i++, oi += os, ai += as, bi += bs) o[oi] = a[ai]! >= b[bi]! ? 1 : 0;
 };
 
-/** A comparison: bool output, no gradient. */
-function defineComparison(name: string, row: BinaryRow): Op<'a' | 'b', Record<string, never>> {
-  return defineOp<'a' | 'b', Record<string, never>, undefined, never>({
-    name,
-    inputs: ['a', 'b'],
-    differentiable: [],
-    saves: [],
-    forward: ({ a, b }) => mapBinary(name, a, b, 'bool', row),
-    backward: () => ({}),
-  });
-}
+const Eq = defineBoolBinaryOp('eq', eqRow);
+const Ne = defineBoolBinaryOp('ne', neRow);
+const Lt = defineBoolBinaryOp('lt', ltRow);
+const Le = defineBoolBinaryOp('le', leRow);
+const Gt = defineBoolBinaryOp('gt', gtRow);
+const Ge = defineBoolBinaryOp('ge', geRow);
 
-const Eq = defineComparison('eq', eqRow);
-const Ne = defineComparison('ne', neRow);
-const Lt = defineComparison('lt', ltRow);
-const Le = defineComparison('le', leRow);
-const Gt = defineComparison('gt', gtRow);
-const Ge = defineComparison('ge', geRow);
-
-function compare(op: Op<'a' | 'b', Record<string, never>>, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+function compare(op: BoolBinaryOp, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const [x, y] = asTensors(a, b);
   return op.apply({ a: x, b: y }, {});
 }

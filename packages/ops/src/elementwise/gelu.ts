@@ -20,6 +20,7 @@ import {
   type GeluApproximate,
 } from '../kernels/elementwise-gelu.js';
 import { geluExactGradRowF32, geluExactRowF32, geluExactWithGradF32 } from '../kernels/elementwise-gelu-table.js';
+import { geluWithGradWasm } from '../kernels/elementwise-wasm-gelu.js';
 import { floatResultType } from './dtype-rules.js';
 import { exp } from './exp-log.js';
 import { pow } from './pow.js';
@@ -78,7 +79,11 @@ const Gelu = defineOp<'x', GeluForwardArgs, Float32Array | null>({
       // The erf form's table kernel yields gelu' for little more than gelu alone.
       const y = new Float32Array(x.size);
       const derivative = new Float32Array(x.size);
-      geluExactWithGradF32(y, derivative, x.storage.data, x.offset, x.size);
+      // WebAssembly branch (same tables, same values); the JavaScript kernel where it declines.
+      const xs = x.storage.data;
+      if (!(xs instanceof Float32Array && geluWithGradWasm(y, derivative, xs, x.offset, x.size))) {
+        geluExactWithGradF32(y, derivative, xs, x.offset, x.size);
+      }
       return { output: Tensor.fromData(y, x.shape), saved: derivative };
     }
     const row = approximate === 'tanh' ? geluTanhRow : dtype === 'float32' ? geluExactRowF32 : geluExactRow;
@@ -103,7 +108,7 @@ const GeluBackward = defineOp<'dy' | 'x', GeluBackwardArgs>({
   forward: ({ dy, x }, { approximate, derivative }) => {
     const dtype = floatResultType('geluBackward', promoteTypes(dy.dtype, x.dtype));
     if (derivative !== null && dtype === 'float32') {
-      return mapBinary('geluBackward', dy, Tensor.fromData(derivative, x.shape), dtype, mulRow);
+      return mapBinary('geluBackward', dy, Tensor.fromData(derivative, x.shape), dtype, mulRow, 'mul');
     }
     const row = approximate === 'tanh' ? geluTanhGradRow : dtype === 'float32' ? geluExactGradRowF32 : geluExactGradRow;
     return mapBinary('geluBackward', dy, x, dtype, row);

@@ -1,4 +1,5 @@
-import { defineOp, mapBinary, mapUnary, registerMethod, type BinaryRow, type Op, type Tensor, type UnaryRow } from '@tsgrad/core';
+import { defineOp, mapUnary, registerMethod, type BinaryRow, type Tensor, type UnaryRow } from '@tsgrad/core';
+import { defineBoolBinaryOp } from './bool-binary-op.js';
 
 declare module '@tsgrad/core' {
   interface Tensor {
@@ -27,20 +28,9 @@ const notRow: UnaryRow = (o, oi, os, x, xi, xs, n) => {
   for (let i = 0; i < n; i++, oi += os, xi += xs) o[oi] = x[xi]! === 0 ? 1 : 0;
 };
 
-function defineLogical(name: string, row: BinaryRow): Op<'a' | 'b', Record<string, never>> {
-  return defineOp<'a' | 'b', Record<string, never>, undefined, never>({
-    name,
-    inputs: ['a', 'b'],
-    differentiable: [],
-    saves: [],
-    forward: ({ a, b }) => mapBinary(name, a, b, 'bool', row),
-    backward: () => ({}),
-  });
-}
-
-const And = defineLogical('logicalAnd', andRow);
-const Or = defineLogical('logicalOr', orRow);
-const Xor = defineLogical('logicalXor', xorRow);
+const And = defineBoolBinaryOp('logicalAnd', andRow);
+const Or = defineBoolBinaryOp('logicalOr', orRow);
+const Xor = defineBoolBinaryOp('logicalXor', xorRow);
 const Not = defineOp<'x', Record<string, never>, undefined, never>({
   name: 'logicalNot',
   inputs: ['x'],

@@ -8,8 +8,11 @@ export type AttentionArray = Float32Array | Float64Array;
  * Strides may be 0 (broadcast) or negative; every reachable index must lie inside `data`.
  */
 export interface AttentionMask<D> {
+  /** Storage the mask is read from (shared, never copied). */
   data: D;
+  /** Element strides of the (B, Hq, L, S) dimensions; 0 repeats the mask along that dimension. */
   strides: [number, number, number, number];
+  /** Index in `data` of element (0, 0, 0, 0). */
   offset: number;
 }
 

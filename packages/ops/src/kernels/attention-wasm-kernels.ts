@@ -6,37 +6,9 @@
  */
 import { checkAttentionArgs, checkBackwardArgs } from './attention-args.js';
 import type { AttentionArgs } from './attention-args.js';
-import { attentionWasm, wasmRegions } from './attention-wasm.js';
+import { attentionWasm } from './attention-wasm.js';
 import type { AttentionWasmExports } from './attention-wasm.js';
-
-const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
-
-/** Passes shape, mask strides and dropout of `a` to the module; scratch at `scratch`. */
-function configure(w: AttentionWasmExports, a: AttentionArgs<Float32Array>, scratch: number): void {
-  const fs = a.floatMask?.strides ?? [0, 0, 0, 0];
-  const bs = a.boolMask?.strides ?? [0, 0, 0, 0];
-  // Keep iff bits >= p·2^32, i.e. bits >= ceil(p·2^32); above 2^32 - 1 nothing is kept.
-  const threshold = Math.ceil(a.dropoutP * 4294967296);
-  const keepScale = a.dropoutP < 1 && threshold <= 0xffffffff ? 1 / (1 - a.dropoutP) : 0;
-  w.configure(
-    a.lenQ, a.lenKv, a.dim, a.dimV, a.scale, a.causal ? 1 : 0, fs[2], fs[3], bs[2], bs[3],
-    a.dropoutP > 0 ? 1 : 0, Math.min(threshold, 0xffffffff), keepScale, a.dropoutSeed >>> 0, scratch,
-  );
-}
-
-/** Copies the masks into their regions; returns the address functions for (b, h). */
-function placeMasks(w: AttentionWasmExports, a: AttentionArgs<Float32Array>, fmAt: number, bmAt: number) {
-  const fm = a.floatMask;
-  const bm = a.boolMask;
-  if (fm) new Float32Array(w.memory.buffer).set(fm.data, fmAt / 4);
-  if (bm) new Uint8Array(w.memory.buffer).set(bm.data, bmAt);
-  return {
-    fm: (b: number, h: number): number => (fm ? fmAt + 4 * (fm.offset + b * fm.strides[0] + h * fm.strides[1]) : 0),
-    bm: (b: number, h: number): number => (bm ? bmAt + bm.offset + b * bm.strides[0] + h * bm.strides[1] : 0),
-    fmHead: fm ? 4 * fm.strides[1] : 0,
-    bmHead: bm ? bm.strides[1] : 0,
-  };
-}
+import { backwardResults, configureArgs, forwardResults, stageBackward, stageForward } from './attention-wasm-staging.js';
 
 /**
  * Fused forward on the SIMD module `w` (default: the fastest this runtime runs), or null when
@@ -52,26 +24,13 @@ export function attentionForwardWasm(
   const outLength = B * Hq * L * Ev;
   const rowCount = B * Hq * L;
   if (rowCount === 0 || S === 0) return { out: new Float32Array(outLength), lse: new Float64Array(rowCount).fill(-Infinity) };
-  const [Lp, Sp, Ep, Evp] = [pad8(L), pad8(S), pad8(E), pad8(Ev)];
-  const panels = Math.ceil(S / w.blockK()) * w.blockK();
-  const regions = wasmRegions(w, [
-    a.q.length * 4, a.k.length * 4, a.v.length * 4,
-    B * Hq * Lp * Ep * 4, B * Hkv * Ep * panels * 4, B * Hkv * Sp * Evp * 4,
-    outLength * 4, rowCount * 8,
-    (a.floatMask?.data.length ?? 0) * 4, a.boolMask?.data.length ?? 0, w.scratchBytes(Ep, Evp),
-  ]);
-  if (regions === null) return null;
-  const [qAt, kAt, vAt, qP, ktP, vP, outAt, lseAt, fmAt, bmAt, scratch] = regions;
-  const f32 = new Float32Array(w.memory.buffer);
-  f32.set(a.q, qAt / 4);
-  f32.set(a.k, kAt / 4);
-  f32.set(a.v, vAt / 4);
-  f32.fill(0, outAt / 4, outAt / 4 + outLength);
-  const masks = placeMasks(w, a, fmAt, bmAt);
+  const staged = stageForward(w, a, 1);
+  if (staged === null) return null;
+  const { Lp, Sp, Ep, Evp, panels, qAt, kAt, vAt, qP, ktP, vP, outAt, lseAt, masks, scratch: [scratch] } = staged;
   w.pack(qAt, qP, B * Hq, L, E, Lp, Ep);
   w.packPanels(kAt, ktP, B * Hkv, S, E, Ep);
   w.pack(vAt, vP, B * Hkv, S, Ev, Sp, Evp);
-  configure(w, a, scratch);
+  w.configure(...configureArgs(a, scratch));
   const group = Hq / Hkv;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < Hq; h++) {
@@ -83,11 +42,7 @@ export function attentionForwardWasm(
       );
     }
   }
-  // slice() allocates and copies in one pass, with no zero-fill first.
-  return {
-    out: new Float32Array(w.memory.buffer, outAt, outLength).slice(),
-    lse: new Float64Array(w.memory.buffer, lseAt, rowCount).slice(),
-  };
+  return forwardResults(w, a, staged);
 }
 
 /** Fused backward on the SIMD module `w`, or null as for {@link attentionForwardWasm}. */
@@ -107,37 +62,19 @@ export function attentionBackwardWasm(
     const zeros = { dq: new Float32Array(a.q.length), dk: new Float32Array(a.k.length), dv: new Float32Array(a.v.length) };
     return wantMaskGrad ? { ...zeros, dMask: new Float32Array(maskLength) } : zeros;
   }
-  const [Lp, Sp, Ep, Evp] = [pad8(L), pad8(S), pad8(E), pad8(Ev)];
-  const panels = Math.ceil(S / w.blockK()) * w.blockK();
-  const regions = wasmRegions(w, [
-    a.q.length * 4, a.k.length * 4, a.v.length * 4, dOut.length * 4, out.length * 4,
-    B * Hq * Lp * Ep * 4, B * Hkv * Sp * Ep * 4, B * Hkv * Ep * panels * 4, B * Hkv * Evp * panels * 4,
-    B * Hq * Lp * Evp * 4, B * Hq * Lp * Ep * 4,
-    a.q.length * 4, a.k.length * 4, a.v.length * 4, lse.length * 8, lse.length * 4, maskLength * 4,
-    (a.floatMask?.data.length ?? 0) * 4, a.boolMask?.data.length ?? 0, w.scratchBytes(Ep, Evp),
-  ]);
-  if (regions === null) return null;
-  const [qAt, kAt, vAt, dOAt, outAt, qP, kP, ktP, vtP, dOP, dqP, dqAt, dkAt, dvAt, lseAt, dRowAt, dMaskAt, fmAt, bmAt, scratch] =
-    regions;
-  const buffer = w.memory.buffer;
-  const f32 = new Float32Array(buffer);
-  f32.set(a.q, qAt / 4);
-  f32.set(a.k, kAt / 4);
-  f32.set(a.v, vAt / 4);
-  f32.set(dOut, dOAt / 4);
-  f32.set(out, outAt / 4);
-  f32.fill(0, dqP / 4, dqP / 4 + B * Hq * Lp * Ep);
-  if (wantMaskGrad) f32.fill(0, dMaskAt / 4, dMaskAt / 4 + maskLength);
-  new Float64Array(buffer, lseAt, lse.length).set(lse);
+  const staged = stageBackward(w, a, out, lse, dOut, wantMaskGrad, 1);
+  if (staged === null) return null;
+  const { Lp, Sp, Ep, Evp, panels, qAt, kAt, vAt, dOAt, outAt, qP, kP, ktP, vtP, dOP, dqP, dqAt, dkAt, dvAt, lseAt, dRowAt, dMaskAt, masks } =
+    staged;
+  const [scratch] = staged.scratch;
   // D_i = dO_i · O_i.
   w.rowDots(dOAt, outAt, dRowAt, lse.length, Ev);
-  const masks = placeMasks(w, a, fmAt, bmAt);
   w.pack(qAt, qP, B * Hq, L, E, Lp, Ep);
   w.pack(kAt, kP, B * Hkv, S, E, Sp, Ep);
   w.packPanels(kAt, ktP, B * Hkv, S, E, Ep);
   w.packPanels(vAt, vtP, B * Hkv, S, Ev, Evp);
   w.pack(dOAt, dOP, B * Hq, L, Ev, Lp, Evp);
-  configure(w, a, scratch);
+  w.configure(...configureArgs(a, scratch));
   const group = Hq / Hkv;
   for (let b = 0; b < B; b++) {
     for (let kvh = 0; kvh < Hkv; kvh++) {
@@ -153,10 +90,5 @@ export function attentionBackwardWasm(
     }
   }
   w.unpack(dqP, dqAt, B * Hq, L, E, Lp, Ep);
-  const grads = {
-    dq: new Float32Array(buffer, dqAt, a.q.length).slice(),
-    dk: new Float32Array(buffer, dkAt, a.k.length).slice(),
-    dv: new Float32Array(buffer, dvAt, a.v.length).slice(),
-  };
-  return wantMaskGrad ? { ...grads, dMask: new Float32Array(buffer, dMaskAt, maskLength).slice() } : grads;
+  return backwardResults(w, a, staged, wantMaskGrad);
 }

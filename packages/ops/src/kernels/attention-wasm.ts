@@ -8,24 +8,38 @@ import { ATTENTION_WASM_RELAXED_SIMD, ATTENTION_WASM_SIMD } from './wasm/attenti
 
 /** The functions exported by assembly/attention-simd.ts (addresses are byte offsets). */
 export interface AttentionWasmExports {
+  /** The module's linear memory; every address argument is a byte offset into it. */
   memory: WebAssembly.Memory;
+  /** First byte after the static data: the JavaScript side allocates from here. */
   heapBase(): number;
+  /** Bytes of scratch `configure` needs for feature sizes padded to ep and evp. */
   scratchBytes(ep: number, evp: number): number;
+  /** Sets shape, scale, causal flag, mask strides, dropout and scratch for the calls that follow. */
   configure(
     l: number, s: number, e: number, ev: number, scale: number, causal: number,
     fmSi: number, fmSj: number, bmSi: number, bmSj: number,
     dropout: number, threshold: number, keepScale: number, seed: number, scratch: number,
   ): void;
+  /** Forward of one (b, h): writes out (L, Ev) and the row log-sum-exps lse (L, float64). */
   forwardHead(q: number, kt: number, v: number, out: number, lse: number, fm: number, bm: number, b: number, h: number): void;
+  /**
+   * Backward of one (b, kv head) and the `group` query heads h0 .. h0+group-1 that read it:
+   * accumulates dq, writes dk/dv of this kv head and, when dMask ≠ 0, the float mask's gradient.
+   */
   backwardKvHead(
     q: number, dO: number, dq: number, lse: number, dRow: number, dMask: number,
     k: number, kt: number, vt: number, dk: number, dv: number,
     fm: number, fmHead: number, bm: number, bmHead: number, b: number, h0: number, group: number,
   ): void;
+  /** Copies n (rows, cols) matrices into zero-padded (rowsP, colsP) slots. */
   pack(src: number, dst: number, n: number, rows: number, cols: number, rowsP: number, colsP: number): void;
+  /** Copies n (rows, cols) matrices transposed into zero-padded (colsP, blockK) key-block panels. */
   packPanels(src: number, dst: number, n: number, rows: number, cols: number, colsP: number): void;
+  /** Copies the (rows, cols) corners of n packed (rowsP, colsP) matrices out densely; inverse of `pack`. */
   unpack(src: number, dst: number, n: number, rows: number, cols: number, rowsP: number, colsP: number): void;
+  /** dst[r] = Σₑ a[r, e] · b[r, e] over n rows of width w, summed in float64 (softmax backward's D term). */
   rowDots(a: number, b: number, dst: number, n: number, w: number): void;
+  /** Keys per block, which fixes the panel layout of `packPanels`. */
   blockK(): number;
 }
 

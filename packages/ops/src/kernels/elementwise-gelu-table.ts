@@ -49,6 +49,15 @@ function fillTables(): void {
   filled = true;
 }
 
+/**
+ * The Hermite tables of Φ and gelu' (filled on first call), for the WebAssembly kernel that
+ * evaluates them the same way: [y, h·y', c2, c3] per interval of 1/64 on [−6, 6).
+ */
+export function geluTables(): { cdf: Float64Array; grad: Float64Array } {
+  if (!filled) fillTables();
+  return { cdf: cdfTable, grad: gradTable };
+}
+
 // Both kernels run one branch-free pass that reads the table at a safe point for inputs
 // outside it, counting them, then (rarely) a second pass that redoes those exactly; an
 // exact call inside the hot loop would cost a quarter of its speed.

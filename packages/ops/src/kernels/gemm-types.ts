@@ -10,10 +10,28 @@ export type FloatArray = Float32Array | Float64Array;
  * Items run in order, so equal cOffsets with `accumulate` sum the products over the batch.
  */
 export interface GemmArgs<T extends FloatArray> {
-  m: number; n: number; k: number;
-  a: T; aRowStride: number; aColStride: number;
-  b: T; bRowStride: number; bColStride: number;
-  c: T; cRowStride: number;
+  /** Rows of A and C. */
+  m: number;
+  /** Columns of B and C. */
+  n: number;
+  /** Inner dimension: columns of A, rows of B. */
+  k: number;
+  /** Storage of the left operand A (m, k). */
+  a: T;
+  /** Elements between A[i, p] and A[i+1, p] (0 broadcasts one row). */
+  aRowStride: number;
+  /** Elements between A[i, p] and A[i, p+1]; 1 for row-major A; a transposed view swaps the two strides. */
+  aColStride: number;
+  /** Storage of the right operand B (k, n). */
+  b: T;
+  /** Elements between B[p, j] and B[p+1, j]. */
+  bRowStride: number;
+  /** Elements between B[p, j] and B[p, j+1]; 1 for row-major B. */
+  bColStride: number;
+  /** Storage of the result C (m, n); its rows are contiguous. */
+  c: T;
+  /** Elements between C[i, j] and C[i+1, j]; at least n so rows do not overlap. */
+  cRowStride: number;
   /** Number of products; default 1. */
   batch?: number;
   /** One start offset per batch item into `a`; default 0 for every item. Equal offsets broadcast. */

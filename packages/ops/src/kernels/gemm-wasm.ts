@@ -1,5 +1,6 @@
 import { gemmF32RelaxedSimdWasm, gemmF32SimdWasm } from './wasm/gemm-f32-wasm.generated.js';
-import { offsetAt, type GemmArgs } from './gemm-types.js';
+import type { GemmArgs } from './gemm-types.js';
+import { itemAt, place, placement, stage, unstage } from './gemm-staging.js';
 
 // Driver for the WebAssembly float32 GEMM (assembly/gemm-f32.ts). Operands live in JS typed
 // arrays, so each call copies A and B into the module's linear memory, runs the kernel once per
@@ -118,89 +119,10 @@ function reserve(kernel: WasmGemmKernel, bytes: number): boolean {
   return true;
 }
 
-/** Where an operand sits in linear memory. */
-interface Placement {
-  /**
-   * True: the span from the lowest to the highest element any item touches is copied as one
-   * block and the original strides are kept. False: the span is mostly gaps (a narrow slice of a
-   * wide matrix), so each item is gathered into a dense row-major block of its own.
-   */
-  window: boolean;
-  /** Lowest source index of the window (window mode). */
-  lo: number;
-  /** Elements reserved in linear memory. */
-  size: number;
-}
-
-function placement(): Placement {
-  return { window: true, lo: 0, size: 0 };
-}
-
 // One record per operand, reused by every call.
 const placeA = placement();
 const placeB = placement();
 const placeC = placement();
-
-/** Fills `pl` for an operand of `batch` items, each rows x cols with strides rs, cs. */
-function place(
-  pl: Placement, offsets: ArrayLike<number> | undefined, batch: number, rows: number,
-  cols: number, rs: number, cs: number,
-): Placement {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let t = 0; t < batch; t++) {
-    const o = offsetAt(offsets, t);
-    if (o < lo) lo = o;
-    if (o > hi) hi = o;
-  }
-  const span = hi - lo + (rows - 1) * rs + (cols - 1) * cs + 1;
-  const dense = batch * rows * cols;
-  pl.window = span <= 2 * dense + 4096;
-  pl.lo = lo;
-  pl.size = pl.window ? span : dense;
-  return pl;
-}
-
-/** Copies operand items into linear memory at element index `at` per `pl`. */
-function stage(
-  f32: Float32Array, at: number, pl: Placement, src: Float32Array,
-  offsets: ArrayLike<number> | undefined, batch: number, rows: number, cols: number,
-  rs: number, cs: number,
-): void {
-  if (pl.window) {
-    f32.set(src.subarray(pl.lo, pl.lo + pl.size), at);
-    return;
-  }
-  for (let t = 0; t < batch; t++) {
-    const o = offsetAt(offsets, t);
-    let d = at + t * rows * cols;
-    for (let i = 0; i < rows; i++) {
-      const s = o + i * rs;
-      if (cs === 1) {
-        f32.set(src.subarray(s, s + cols), d);
-        d += cols;
-      } else {
-        for (let p = 0; p < cols; p++) f32[d++] = src[s + p * cs];
-      }
-    }
-  }
-}
-
-/** Copies C back out of linear memory (the inverse of `stage` with unit column stride). */
-function unstage(
-  f32: Float32Array, at: number, pl: Placement, dst: Float32Array,
-  offsets: ArrayLike<number> | undefined, batch: number, m: number, n: number, crs: number,
-): void {
-  if (pl.window) {
-    dst.set(f32.subarray(at, at + pl.size), pl.lo);
-    return;
-  }
-  for (let t = 0; t < batch; t++) {
-    const o = offsetAt(offsets, t);
-    const s = at + t * m * n;
-    for (let i = 0; i < m; i++) dst.set(f32.subarray(s + i * n, s + i * n + n), o + i * crs);
-  }
-}
 
 /**
  * Runs `args` (already checked; float32; m, n, k, batch >= 1) on the wasm kernel. Returns false,
@@ -229,9 +151,9 @@ export function gemmWasm(kernel: WasmGemmKernel, args: GemmArgs<Float32Array>, b
   const alpha = args.alpha ?? 1;
   const acc = args.accumulate ? 1 : 0;
   for (let t = 0; t < batch; t++) {
-    const aPtr = pa.window ? aAt + offsetAt(args.aOffsets, t) - pa.lo : aAt + t * m * k;
-    const bPtr = pb.window ? bAt + offsetAt(args.bOffsets, t) - pb.lo : bAt + t * k * n;
-    const cPtr = pc.window ? cAt + offsetAt(args.cOffsets, t) - pc.lo : cAt + t * m * n;
+    const aPtr = itemAt(pa, aAt, args.aOffsets, t, m * k);
+    const bPtr = itemAt(pb, bAt, args.bOffsets, t, k * n);
+    const cPtr = itemAt(pc, cAt, args.cOffsets, t, m * n);
     gemm(
       m, n, k,
       aPtr * 4, pa.window ? aRowStride : k, pa.window ? aColStride : 1,

@@ -4,3 +4,13 @@
  */
 export * from './gemm.js';
 export * from './attention.js';
+export * from './elementwise-wasm-binary.js';
+export { geluWithGradWasm, GELU_WASM_MIN } from './elementwise-wasm-gelu.js';
+export {
+  layerNormForwardWasm,
+  layerNormBackwardWasm,
+  LAYER_NORM_WASM_MIN,
+  type LayerNormWasmStats,
+} from './elementwise-wasm-layer-norm.js';
+export { copyStridedWasm, COPY_WASM_MIN } from './elementwise-wasm-copy.js';
+export { adamUpdateWasm, ADAM_WASM_MIN, type AdamUpdateScalars } from './elementwise-wasm-adam.js';

@@ -1,5 +1,6 @@
 import type { GemmArgs } from '../kernels/gemm-types.js';
-import { itemAt, outputLayout, place, stage, unstage } from './gemm-staging.js';
+import { itemAt, place, placement, stage, unstage } from '../kernels/gemm-staging.js';
+import { outputLayout } from './gemm-output-layout.js';
 import { FN } from './pool-protocol.js';
 import type { ThreadPool } from './thread-pool.js';
 
@@ -80,9 +81,9 @@ export class ParallelGemm {
     const byItems = layout === 'disjoint' && batch >= threads && (batch % threads === 0 || batch >= 4 * threads || m < 2 * MR);
     if (!byItems && m < 2 * MR) return false;
 
-    const pa = place(args.aOffsets, batch, m, k, aRowStride, aColStride);
-    const pb = place(args.bOffsets, batch, k, n, bRowStride, bColStride);
-    const pc = place(args.cOffsets, batch, m, n, cRowStride, 1);
+    const pa = place(placement(), args.aOffsets, batch, m, k, aRowStride, aColStride);
+    const pb = place(placement(), args.bOffsets, batch, k, n, bRowStride, bColStride);
+    const pc = place(placement(), args.cOffsets, batch, m, n, cRowStride, 1);
     const aAt = this.heap >> 2;
     const bAt = aAt + ((pa.size + 15) & ~15);
     const cAt = bAt + ((pb.size + 15) & ~15);

@@ -1,0 +1,85 @@
+import { elementwiseWasm, padded, stage } from './elementwise-wasm.js';
+
+/** Per-row statistics a LayerNorm forward keeps for its backward (nn's `LayerNormStats`). */
+export interface LayerNormWasmStats {
+  /** μ per row. */
+  mean: Float64Array;
+  /** 1/√(σ² + eps) per row. */
+  rstd: Float64Array;
+}
+
+/** Below this many elements, or rows shorter than this, the JavaScript row kernels win. */
+export const LAYER_NORM_WASM_MIN = 256;
+const MIN_D = 8;
+
+/**
+ * LayerNorm forward over the last dim in WebAssembly SIMD, with the signature of nn's
+ * `layerNormForwardRows` restricted to float32: `rows` rows of `d` from `xs[xo]`, weight and
+ * bias from `ws[wo]`, `bs[bo]`, output row-major from 0, mean and rstd per row into `stats`.
+ * Computed in float64 like the JavaScript kernel (float32 only as storage). Returns false
+ * (nothing written) when small or without SIMD.
+ */
+export function layerNormForwardWasm(
+  out: Float32Array, xs: Float32Array, xo: number, ws: Float32Array, wo: number, bs: Float32Array, bo: number,
+  rows: number, d: number, eps: number, stats: LayerNormWasmStats,
+): boolean {
+  const n = rows * d;
+  if (n < LAYER_NORM_WASM_MIN || d < MIN_D) return false;
+  const w = elementwiseWasm();
+  if (w === null) return false;
+  // float64 statistics first (the base is 16-byte aligned), then float32 data.
+  const mAt = stage(w, 8 * 2 * padded(rows) + 4 * (2 * padded(n) + 2 * padded(d)));
+  if (mAt < 0) return false;
+  const rAt = mAt + 8 * padded(rows);
+  const xAt = rAt + 8 * padded(rows);
+  const wAt = xAt + 4 * padded(n);
+  const bAt = wAt + 4 * padded(d);
+  const oAt = bAt + 4 * padded(d);
+  const { f32, f64 } = w;
+  f32.set(xs.subarray(xo, xo + n), xAt >> 2);
+  f32.set(ws.subarray(wo, wo + d), wAt >> 2);
+  f32.set(bs.subarray(bo, bo + d), bAt >> 2);
+  w.exports.layerNormForward(xAt, wAt, bAt, oAt, mAt, rAt, rows, d, eps);
+  out.set(f32.subarray(oAt >> 2, (oAt >> 2) + n));
+  stats.mean.set(f64.subarray(mAt >> 3, (mAt >> 3) + rows));
+  stats.rstd.set(f64.subarray(rAt >> 3, (rAt >> 3) + rows));
+  return true;
+}
+
+/**
+ * LayerNorm backward in WebAssembly SIMD, with the signature of nn's `layerNormBackwardRows`
+ * restricted to float32: dx row-major from 0; dw and db (float64, length d) accumulated into.
+ * Returns false (nothing written) when small or without SIMD.
+ */
+export function layerNormBackwardWasm(
+  dx: Float32Array, gs: Float32Array, go: number, xs: Float32Array, xo: number, ws: Float32Array, wo: number,
+  rows: number, d: number, stats: LayerNormWasmStats, dw: Float64Array, db: Float64Array,
+): boolean {
+  const n = rows * d;
+  if (n < LAYER_NORM_WASM_MIN || d < MIN_D) return false;
+  const w = elementwiseWasm();
+  if (w === null) return false;
+  // float64 accumulators and statistics first (the base is 16-byte aligned), then float32 data.
+  const dwAt = stage(w, 8 * (2 * padded(d) + 2 * padded(rows)) + 4 * (3 * padded(n) + padded(d)));
+  if (dwAt < 0) return false;
+  const dbAt = dwAt + 8 * padded(d);
+  const mAt = dbAt + 8 * padded(d);
+  const rAt = mAt + 8 * padded(rows);
+  const gAt = rAt + 8 * padded(rows);
+  const xAt = gAt + 4 * padded(n);
+  const wAt = xAt + 4 * padded(n);
+  const dxAt = wAt + 4 * padded(d);
+  const { f32, f64 } = w;
+  f64.set(dw, dwAt >> 3);
+  f64.set(db, dbAt >> 3);
+  f64.set(stats.mean, mAt >> 3);
+  f64.set(stats.rstd, rAt >> 3);
+  f32.set(gs.subarray(go, go + n), gAt >> 2);
+  f32.set(xs.subarray(xo, xo + n), xAt >> 2);
+  f32.set(ws.subarray(wo, wo + d), wAt >> 2);
+  w.exports.layerNormBackward(gAt, xAt, wAt, mAt, rAt, dxAt, dwAt, dbAt, rows, d);
+  dx.set(f32.subarray(dxAt >> 2, (dxAt >> 2) + n));
+  dw.set(f64.subarray(dwAt >> 3, (dwAt >> 3) + d));
+  db.set(f64.subarray(dbAt >> 3, (dbAt >> 3) + d));
+  return true;
+}

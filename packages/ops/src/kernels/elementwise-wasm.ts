@@ -1,0 +1,99 @@
+/**
+ * Loading of the float32 elementwise WebAssembly SIMD module (assembly/elementwise-simd.ts)
+ * and staging of operands in its memory. The module is small (under 4 KB), so it compiles
+ * synchronously on first use even on a browser main thread; where WebAssembly SIMD is
+ * missing, {@link elementwiseWasm} is null and callers keep their JavaScript kernels.
+ */
+import { ELEMENTWISE_WASM_SIMD } from './wasm/elementwise-f32-wasm.generated.js';
+
+/** The functions exported by assembly/elementwise-simd.ts (addresses are byte offsets). */
+export interface ElementwiseWasmExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  addRows(o: number, a: number, as: number, b: number, bs: number, rows: number, n: number): void;
+  subRows(o: number, a: number, as: number, b: number, bs: number, rows: number, n: number): void;
+  mulRows(o: number, a: number, as: number, b: number, bs: number, rows: number, n: number): void;
+  geluWithGrad(x: number, y: number, g: number, n: number, cdf: number, grad: number): number;
+  adamUpdate(
+    theta: number, grad: number, m: number, v: number, n: number, beta1: number, c1: number, beta2: number, c2: number,
+    stepSize: number, correction2Sqrt: number, eps: number, decay: number, l2: number,
+  ): void;
+  copyStrided4(src: number, dst: number, s0: number, s1: number, s2: number, s3: number, t0: number, t1: number, t2: number, t3: number): void;
+  layerNormForward(x: number, w: number, b: number, out: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
+  layerNormBackward(
+    dy: number, x: number, w: number, mean: number, rstd: number, dx: number, dw: number, db: number, rows: number, d: number,
+  ): void;
+}
+
+/** The module's exports and a float32 view of its memory, renewed when the memory grows. */
+export interface ElementwiseWasm {
+  exports: ElementwiseWasmExports;
+  f32: Float32Array;
+  f64: Float64Array;
+}
+
+let loaded: ElementwiseWasm | null | undefined;
+
+/** The instantiated module, or null where this runtime lacks WebAssembly SIMD. */
+export function elementwiseWasm(): ElementwiseWasm | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  try {
+    const text = atob(ELEMENTWISE_WASM_SIMD);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
+    // The AssemblyScript stub runtime only imports abort(), unreachable with --noAssert.
+    const abort = (): never => {
+      throw new Error('elementwise wasm: abort');
+    };
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort } });
+    const exports = instance.exports as unknown as ElementwiseWasmExports;
+    loaded = { exports, f32: new Float32Array(exports.memory.buffer), f64: new Float64Array(exports.memory.buffer) };
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** Byte address where staging starts: after the module's data and the kept region, 16-byte aligned. */
+let base = -1;
+
+/**
+ * Bytes kept below the staging area for data copied in once and reused by every call (the
+ * GELU interpolation tables: 2 × 768 intervals × 4 float64 coefficients).
+ */
+export const KEPT_BYTES = 2 * 768 * 4 * 8;
+
+/** Byte address of the kept region (16-byte aligned, after the module's static data). */
+export function keptAddress(w: ElementwiseWasm): number {
+  return Math.ceil(w.exports.heapBase() / 16) * 16;
+}
+
+/**
+ * Grows the memory (never shrinks: it stays as large as the largest call so far) to hold
+ * `bytes` from the staging base, renewing the views; returns the base address, or -1 when the
+ * runtime refuses to grow.
+ */
+export function stage(w: ElementwiseWasm, bytes: number): number {
+  if (base < 0) base = keptAddress(w) + KEPT_BYTES;
+  const memory = w.exports.memory;
+  const need = base + bytes - memory.buffer.byteLength;
+  if (need > 0) {
+    try {
+      memory.grow(Math.ceil(need / 65536));
+    } catch {
+      return -1;
+    }
+  }
+  if (w.f32.buffer !== memory.buffer) {
+    w.f32 = new Float32Array(memory.buffer);
+    w.f64 = new Float64Array(memory.buffer);
+  }
+  return base;
+}
+
+/** Rounds an element count up to whole 16-byte vectors of float32. */
+export function padded(n: number): number {
+  return (n + 3) & ~3;
+}
