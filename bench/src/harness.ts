@@ -18,6 +18,11 @@ export interface TimingOptions {
   readonly minSampleMs: number;
   /** Soft time budget per library per row; slow libraries get fewer samples. */
   readonly maxRowMs: number;
+  /**
+   * Untimed work after tsgrad 2T starts a fresh worker pool before a sample, until its kernels
+   * run as fast as in a long-lived pool (see peers/tsgrad-threads.ts).
+   */
+  readonly rewarmMs: number;
   /** One run per sample, no repetition: for stateful work such as optimizer steps. */
   readonly singleRunSamples?: boolean;
 }
@@ -96,14 +101,28 @@ async function runOnce(runner: Runner): Promise<void> {
   if (r) await r;
 }
 
-async function timedSample(a: Active): Promise<number> {
-  const p = a.runner.prepare?.();
+async function prepareRunner(runner: Runner): Promise<void> {
+  const p = runner.prepare?.();
   if (p) await p;
-  // Interleaving would otherwise bill a library for collecting the previous one's garbage.
-  collectGarbage();
-  const t0 = performance.now();
-  for (let i = 0; i < a.inner; i++) await runOnce(a.runner);
-  return (performance.now() - t0) / a.inner;
+}
+
+async function releaseRunner(runner: Runner): Promise<void> {
+  const p = runner.release?.();
+  if (p) await p;
+}
+
+async function timedSample(a: Active): Promise<number> {
+  await prepareRunner(a.runner);
+  try {
+    // Interleaving would otherwise bill a library for collecting the previous one's garbage.
+    collectGarbage();
+    const t0 = performance.now();
+    for (let i = 0; i < a.inner; i++) await runOnce(a.runner);
+    return (performance.now() - t0) / a.inner;
+  } finally {
+    // A library's global state (a worker pool) must be gone before the next library's sample.
+    await releaseRunner(a.runner);
+  }
 }
 
 async function warmUp(lib: string, runner: Runner, opts: TimingOptions): Promise<Active> {
@@ -112,14 +131,17 @@ async function warmUp(lib: string, runner: Runner, opts: TimingOptions): Promise
   // A library that needs seconds per run is warm after one: more would only eat the budget.
   const enough = (i: number): boolean =>
     spent >= opts.maxRowMs / 4 || (i >= Math.max(1, opts.warmup) && (opts.singleRunSamples || spent >= opts.warmupMs));
-  for (let i = 0; !enough(i); i++) {
-    const p = runner.prepare?.();
-    if (p) await p;
-    const t0 = performance.now();
-    await runOnce(runner);
-    const dt = performance.now() - t0;
-    best = Math.min(best, dt);
-    spent += dt;
+  try {
+    for (let i = 0; !enough(i); i++) {
+      await prepareRunner(runner);
+      const t0 = performance.now();
+      await runOnce(runner);
+      const dt = performance.now() - t0;
+      best = Math.min(best, dt);
+      spent += dt;
+    }
+  } finally {
+    await releaseRunner(runner);
   }
   const inner = opts.singleRunSamples ? 1 : Math.max(1, Math.ceil(opts.minSampleMs / Math.max(best, 1e-3)));
   const affordable = Math.floor(opts.maxRowMs / Math.max(best * inner, 1e-3));

@@ -8,14 +8,15 @@ import { gptStep, lossCheck } from './cases/gpt-step.js';
 import { squareMatmul } from './cases/square-matmul.js';
 import { trainingMatmul } from './cases/training-matmul.js';
 import { errorMessage, type TimingOptions } from './harness.js';
+import type { Peer } from './peers/peer.js';
 import { ALL_LIBS, loadPeers, type LibName } from './peers/registry.js';
 import { renderSection, writeResults, type Section } from './report.js';
 
 const CASES: readonly BenchCase[] = [squareMatmul, trainingMatmul, attention, gptStep, attentionMemory];
 
 // Full: ~3 minutes on a quiet 2-core machine. Quick: under a minute.
-const FULL: TimingOptions = { warmup: 2, warmupMs: 300, reps: 7, minReps: 3, minSampleMs: 30, maxRowMs: 5000 };
-const QUICK: TimingOptions = { warmup: 1, warmupMs: 200, reps: 3, minReps: 2, minSampleMs: 10, maxRowMs: 1200 };
+const FULL: TimingOptions = { warmup: 2, warmupMs: 300, reps: 7, minReps: 3, minSampleMs: 30, maxRowMs: 5000, rewarmMs: 250 };
+const QUICK: TimingOptions = { warmup: 1, warmupMs: 200, reps: 3, minReps: 2, minSampleMs: 10, maxRowMs: 1200, rewarmMs: 50 };
 
 const USAGE = `Usage: npm run bench [-- options]
 
@@ -24,6 +25,9 @@ const USAGE = `Usage: npm run bench [-- options]
   --libs <a,b>     libraries to run (default all): ${ALL_LIBS.join(', ')}
   --reps <n>       timed samples per library per row (default ${FULL.reps}, quick ${QUICK.reps})
   --out <dir>      where the JSON results go (default bench/results)
+  --no-relaxed-simd
+                   leave WebAssembly relaxed SIMD off (default: on where the runtime has it,
+                   for tsgrad's FMA kernels; the peers see the same runtime)
   -h, --help       this text
 
 Benchmarks:
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
       libs: { type: 'string' },
       reps: { type: 'string' },
       out: { type: 'string' },
+      'no-relaxed-simd': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -61,28 +66,80 @@ async function main(): Promise<void> {
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: expected a positive integer, got '${values.reps}'`);
   const timing: TimingOptions = { ...base, reps, minReps: Math.min(base.minReps, reps) };
 
+  const relaxedSimd = !values['no-relaxed-simd'];
+  const requested = parseLibs(values.libs);
   const startedAt = new Date();
   const loadStart = loadavg();
-  const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
-  const peers = await loadPeers(parseLibs(values.libs));
-  const libs = peers.map((p) => p.name);
+  // Before any library loads: the relaxed-SIMD flag must be set before anyone compiles WebAssembly.
+  const kernels = tsgradKernels(relaxedSimd);
+  const peers = await loadPeers(requested, timing);
+  try {
+    await runAll({ quick: values.quick, cases, timing, peers, relaxedSimd, kernels, startedAt, loadStart, out: values.out });
+  } finally {
+    // Every sample stops the pool when it ends; this covers a run cut short by an error.
+    if (requested.includes('tsgrad-2t')) await stopTsgradPool();
+  }
+}
+
+/** Everything one run needs, settled before any benchmark starts. */
+interface RunSettings {
+  readonly quick: boolean;
+  readonly cases: readonly BenchCase[];
+  readonly timing: TimingOptions;
+  readonly peers: readonly Peer[];
+  readonly relaxedSimd: boolean;
+  /** Which kernel builds tsgrad runs, or why that is unknown. */
+  readonly kernels: string;
+  readonly startedAt: Date;
+  readonly loadStart: readonly number[];
+  readonly out: string | undefined;
+}
+
+/** The relaxed-SIMD switch and tsgrad's kernel builds; a tsgrad that fails to load fails only its columns. */
+function tsgradKernels(relaxed: boolean): string {
+  try {
+    return (require('./peers/tsgrad-kernels.js') as typeof import('./peers/tsgrad-kernels.js')).selectTsgradKernels(relaxed);
+  } catch (e) {
+    return `unknown (${errorMessage(e)})`;
+  }
+}
+
+async function stopTsgradPool(): Promise<void> {
+  try {
+    await (require('./peers/tsgrad-threads.js') as typeof import('./peers/tsgrad-threads.js')).stopTsgradPool();
+  } catch (e) {
+    log(`could not stop tsgrad's worker pool: ${errorMessage(e)}`);
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+async function runAll(r: RunSettings): Promise<void> {
+  const libs = r.peers.map((p) => p.name);
   const cpu = cpus();
   const machine = `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${fmtGiB(totalmem())} RAM, node ${process.version}`;
+  const relaxed = r.relaxedSimd
+    ? 'WebAssembly relaxed SIMD on (enableRelaxedSimd(); --no-relaxed-simd to compare)'
+    : 'WebAssembly relaxed SIMD off (--no-relaxed-simd)';
   const header = [
-    `## tsgrad benchmarks (${values.quick ? 'quick' : 'full'})`,
+    `## tsgrad benchmarks (${r.quick ? 'quick' : 'full'})`,
     '',
-    `${startedAt.toISOString()} · ${machine} · load average at start ${loadStart.map((x) => x.toFixed(2)).join(' ')}`,
+    `${r.startedAt.toISOString()} · ${machine} · load average at start ${fmtLoad(r.loadStart)}`,
     '',
-    ...peers.map((p) => `- ${p.name}: ${p.description}`),
+    `${relaxed} · tsgrad kernels: ${r.kernels}`,
     '',
-    'Ratios are peer time ÷ tsgrad time: above 1× tsgrad is faster.',
+    ...r.peers.map((p) => `- ${p.name}: ${p.description}`),
+    '',
+    'Ratios `X ÷ Y` are X\'s time ÷ Y\'s time: above 1× Y is faster. Peers are compared with single-threaded tsgrad.',
   ];
   process.stdout.write(`${header.join('\n')}\n\n`);
 
   const sections: Section[] = [];
-  for (const c of cases) {
+  for (const c of r.cases) {
     try {
-      const s = await c.run({ peers, quick: values.quick, timing, log });
+      const s = await c.run({ peers: r.peers, quick: r.quick, timing: r.timing, log });
       sections.push(s);
       process.stdout.write(`${renderSection(s, libs)}\n\n`);
     } catch (e) {
@@ -90,17 +147,19 @@ async function main(): Promise<void> {
     }
   }
   const loadEnd = loadavg();
-  process.stdout.write(`Load average at end: ${loadEnd.map((x) => x.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(`Load average at end: ${fmtLoad(loadEnd)}\n`);
 
-  const dir = values.out ?? join(__dirname, '..', 'results');
-  const file = writeResults(dir, startedAt, {
-    startedAt: startedAt.toISOString(),
+  const dir = r.out ?? join(__dirname, '..', 'results');
+  const file = writeResults(dir, r.startedAt, {
+    startedAt: r.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     argv: process.argv.slice(2),
     machine,
-    loadAverage: { start: loadStart, end: loadEnd },
-    timing,
-    libraries: peers.map((p) => ({ name: p.name, description: p.description })),
+    loadAverage: { start: r.loadStart, end: loadEnd },
+    relaxedSimd: r.relaxedSimd,
+    tsgradKernels: r.kernels,
+    timing: r.timing,
+    libraries: r.peers.map((p) => ({ name: p.name, description: p.description })),
     sections,
   });
   log(`results written to ${file} and latest.json`);
@@ -108,6 +167,10 @@ async function main(): Promise<void> {
     log('FAILED: first GPT losses disagree across libraries (see the gpt-step notes)');
     process.exitCode = 1;
   }
+}
+
+function fmtLoad(load: readonly number[]): string {
+  return load.map((x) => x.toFixed(2)).join(' ');
 }
 
 function fmtGiB(bytes: number): string {

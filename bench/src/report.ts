@@ -2,8 +2,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LibTiming } from './harness.js';
 
-/** The library every ratio is taken against. */
+/** The library every peer's ratio is taken against: tsgrad on one thread. */
 export const BASELINE = 'tsgrad';
+/** tsgrad on its two-thread worker pool: its ratio column is its speed-up over BASELINE. */
+export const THREADED = 'tsgrad 2T';
 
 /** One row of a timing table: a workload and each library's timing on it. */
 export interface TimedRow {
@@ -22,6 +24,8 @@ export interface TimingSection {
   readonly unit: 'GFLOPS' | 'ms';
   readonly rows: readonly TimedRow[];
   readonly notes: readonly string[];
+  /** More `numerator ÷ denominator` ratio columns (library names), after the standard ones. */
+  readonly extraRatios?: readonly (readonly [string, string])[];
 }
 
 /** A benchmark with its own columns (memory). */
@@ -72,27 +76,32 @@ function ratio(peer: LibTiming | undefined, base: LibTiming | undefined): string
   return `${fmt(peer.medianMs / base.medianMs)}×`;
 }
 
+/**
+ * The ratio columns, each `[numerator, denominator]`: every peer over single-threaded tsgrad,
+ * then tsgrad over tsgrad 2T (its speed-up from the second thread), then the section's extras.
+ */
+function ratioPairs(s: TimingSection, libs: readonly string[]): (readonly [string, string])[] {
+  const pairs: (readonly [string, string])[] = [];
+  if (libs.includes(BASELINE)) {
+    for (const l of libs) if (l !== BASELINE && l !== THREADED) pairs.push([l, BASELINE]);
+    if (libs.includes(THREADED)) pairs.push([BASELINE, THREADED]);
+  }
+  for (const [n, d] of s.extraRatios ?? []) if (libs.includes(n) && libs.includes(d)) pairs.push([n, d]);
+  return pairs;
+}
+
 /** Renders a section as a markdown heading, table and the error of every failed cell. */
 export function renderSection(s: Section, libs: readonly string[]): string {
   const head = `### ${s.title}`;
   if (s.kind === 'table') {
     return [head, '', markdownTable(s.columns, s.rows), ...(s.notes.length > 0 ? ['', ...s.notes] : [])].join('\n');
   }
-  const peers = libs.filter((l) => l !== BASELINE);
-  const hasBase = libs.includes(BASELINE);
   const unit = s.unit === 'GFLOPS' ? 'GFLOPS' : 'median ms';
-  const columns = [
-    'case',
-    ...libs.map((l) => `${l} (${unit})`),
-    ...(hasBase ? peers.map((p) => `${p} ÷ ${BASELINE}`) : []),
-  ];
+  const pairs = ratioPairs(s, libs);
+  const columns = ['case', ...libs.map((l) => `${l} (${unit})`), ...pairs.map(([n, d]) => `${n} ÷ ${d}`)];
   const rows = s.rows.map((row) => {
     const by = (lib: string): LibTiming | undefined => row.timings.find((t) => t.lib === lib);
-    return [
-      row.label,
-      ...libs.map((l) => cell(by(l), row, s.unit)),
-      ...(hasBase ? peers.map((p) => ratio(by(p), by(BASELINE))) : []),
-    ];
+    return [row.label, ...libs.map((l) => cell(by(l), row, s.unit)), ...pairs.map(([n, d]) => ratio(by(n), by(d)))];
   });
   // One line per distinct failure, naming the rows it hit unless it hit them all.
   const failed = new Map<string, string[]>();

@@ -19,14 +19,18 @@ interface Tracked {
 
 // The first step runs at setup, so its loss can be checked before anything is timed.
 async function setupTrainer(trainer: GptTrainer, losses: number[]): Promise<Runner> {
-  const p = trainer.prepare?.();
-  if (p) await p;
-  losses.push(await trainer.step());
+  try {
+    await trainer.prepare?.();
+    losses.push(await trainer.step());
+  } finally {
+    await trainer.release?.();
+  }
   return {
     prepare: trainer.prepare?.bind(trainer),
     run: async () => {
       losses.push(await trainer.step());
     },
+    release: trainer.release?.bind(trainer),
     dispose: () => trainer.dispose(),
   };
 }

@@ -1,6 +1,6 @@
 import { randnHost, SeededRandom } from '../data.js';
 import { measure } from '../harness.js';
-import type { TimedRow } from '../report.js';
+import { THREADED, type TimedRow } from '../report.js';
 import { contenders, type BenchCase } from './case.js';
 
 /** Square float32 matmul C = A·B at growing N, in GFLOPS (2N³ flops per product). */
@@ -27,6 +27,8 @@ export const squareMatmul: BenchCase = {
       unit: 'GFLOPS',
       rows,
       notes: [],
+      // The two-thread target is stated against tfjs-wasm (itself on one thread).
+      extraRatios: [['tfjs-wasm', THREADED]],
     };
   },
 };

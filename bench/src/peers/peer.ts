@@ -12,10 +12,18 @@ export interface HostTensor {
 
 /** One timed unit of work. `run` must force completion and free what it allocated. */
 export interface Runner {
-  /** Called before every timed sample, untimed: selects global state such as tfjs's backend. */
+  /**
+   * Called before every warm-up run and timed sample, untimed: selects global state such as
+   * tfjs's backend. Called again while that state is still set, so it must be idempotent.
+   */
   prepare?(): void | Promise<void>;
   /** The timed work. */
   run(): void | Promise<void>;
+  /**
+   * Called after every timed sample and after the warm-up, untimed: undoes global state that
+   * `prepare` set and that must not be active while other libraries run (a worker pool).
+   */
+  release?(): void | Promise<void>;
   /** Frees the inputs created at setup. */
   dispose(): void;
 }
@@ -82,6 +90,7 @@ export interface GptSpec {
 export interface GptTrainer {
   prepare?(): void | Promise<void>;
   step(): number | Promise<number>;
+  release?(): void | Promise<void>;
   dispose(): void;
 }
 

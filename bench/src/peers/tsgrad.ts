@@ -21,7 +21,8 @@ function lastTwoSwapped(x: Tensor): Tensor {
   return transpose(x, x.ndim - 2, x.ndim - 1);
 }
 
-function matmulRunner(spec: MatmulSpec): Runner {
+/** A runner of `matmul(op(a), op(b))`. */
+export function tsgradMatmulRunner(spec: MatmulSpec): Runner {
   const mm = need(matmul, '@tsgrad/ops matmul()');
   // Transposed operands are views (no copy), as autograd's backward produces them.
   const a = spec.transA ? lastTwoSwapped(toTs(spec.a)) : toTs(spec.a);
@@ -29,7 +30,8 @@ function matmulRunner(spec: MatmulSpec): Runner {
   return { run: () => void mm(a, b), dispose: () => undefined };
 }
 
-function attentionRunner(spec: AttentionSpec): Runner {
+/** A runner of causal `scaledDotProductAttention` forward + backward(dOut). */
+export function tsgradAttentionRunner(spec: AttentionSpec): Runner {
   const sdpa = need(scaledDotProductAttention, '@tsgrad/nn scaledDotProductAttention()');
   const [q, k, v] = [spec.q, spec.k, spec.v].map((h) => toTs(h, true));
   const dOut = toTs(spec.dOut);
@@ -57,7 +59,14 @@ function benchStateDict(model: GPT, spec: GptSpec): Map<string, Tensor> {
   return new Map(names.map((n) => [n, toTs(spec.weights.get(n)!)]));
 }
 
-function gptTrainer(spec: GptSpec): GptTrainer {
+/** A GPT trainer that can also run forward + backward alone, leaving the weights untouched. */
+export interface TsgradGptTrainer extends GptTrainer {
+  /** Forward, loss and backward without an optimizer step (the next step zeroes the gradients). */
+  forwardBackward(): void;
+}
+
+/** A tsgrad GPT with the benchmark's weights, trained by AdamW on the benchmark's batch. */
+export function tsgradGptTrainer(spec: GptSpec): TsgradGptTrainer {
   const { config: c, adamw: o, batch } = spec;
   const model = new (need(GPT, '@tsgrad/nn GPT'))({
     vocabSize: c.vocabSize,
@@ -85,15 +94,20 @@ function gptTrainer(spec: GptSpec): GptTrainer {
   const shape = [batch.batch, batch.time];
   const idx = tensor(batch.idx, { shape, dtype: 'int32' });
   const targets = tensor(batch.targets, { shape, dtype: 'int32' });
+  const lossOf = (): Tensor => {
+    const { loss } = model.forward(idx, targets);
+    if (!loss) throw new Error('tsgrad: GPT.forward(idx, targets) returned no loss');
+    return loss;
+  };
   return {
     step: () => {
-      const { loss } = model.forward(idx, targets);
-      if (!loss) throw new Error('tsgrad: GPT.forward(idx, targets) returned no loss');
+      const loss = lossOf();
       opt.zeroGrad();
       loss.backward();
       opt.step();
       return loss.item();
     },
+    forwardBackward: () => lossOf().backward(),
     dispose: () => undefined,
   };
 }
@@ -103,9 +117,9 @@ export function tsgradPeer(): Peer {
   return {
     name: 'tsgrad',
     description: 'tsgrad (this repository), eager, single thread',
-    matmul: matmulRunner,
-    attention: attentionRunner,
-    gptTrainer,
+    matmul: tsgradMatmulRunner,
+    attention: tsgradAttentionRunner,
+    gptTrainer: tsgradGptTrainer,
   };
 }
 
