@@ -1,6 +1,6 @@
-import { ArgumentError, markModified, type Tensor } from '@tsgrad/core';
+import { ArgumentError, markModified, zerosLike, type Tensor } from '@tsgrad/core';
 import { adamUpdateWasm } from '@tsgrad/ops';
-import { Optimizer, flatData, paramData, zerosLikeParam, type ParamsInput } from './optimizer.js';
+import { Optimizer, flatData, paramData, type ParamsInput } from './optimizer.js';
 
 /** Options of Adam and AdamW (PyTorch's names in camelCase). */
 export interface AdamOptions {
@@ -29,7 +29,7 @@ function adamStep(optimizer: Optimizer<AdamOptions>, name: string, decoupled: bo
       const grad = flatData(p.grad, `${name}: gradient`);
       let state = optimizer.state.get(p);
       if (state === undefined) {
-        state = { step: 0, expAvg: zerosLikeParam(p), expAvgSq: zerosLikeParam(p) };
+        state = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
         optimizer.state.set(p, state);
       }
       const step = (state.step as number) + 1;

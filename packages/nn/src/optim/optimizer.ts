@@ -132,9 +132,3 @@ export function paramData(p: Tensor, optimizer: string): Float32Array | Float64A
   if (!p.isContiguous()) throw new ArgumentError(`${optimizer}: parameters must be contiguous, got strides [${p.strides.join(',')}]`);
   return flatData(p, `${optimizer}: parameter`);
 }
-
-/** A zero-filled state buffer shaped and typed like the parameter. */
-export function zerosLikeParam(p: Tensor): Tensor {
-  const data = new (p.storage.data.constructor as new (n: number) => Float32Array | Float64Array)(p.size);
-  return Tensor.fromData(data, p.shape);
-}

@@ -1,5 +1,5 @@
-import { ArgumentError, markModified, type Tensor } from '@tsgrad/core';
-import { Optimizer, flatData, paramData, zerosLikeParam, type ParamsInput } from './optimizer.js';
+import { ArgumentError, markModified, zerosLike, type Tensor } from '@tsgrad/core';
+import { Optimizer, flatData, paramData, type ParamsInput } from './optimizer.js';
 
 /** Options of SGD (PyTorch's names in camelCase and defaults). */
 export interface SGDOptions {
@@ -41,7 +41,7 @@ export class SGD extends Optimizer<SGDOptions> {
         const grad = flatData(p.grad, 'SGD: gradient');
         let state = this.state.get(p);
         const first = state === undefined;
-        if (momentum !== 0 && first) this.state.set(p, (state = { momentumBuffer: zerosLikeParam(p) }));
+        if (momentum !== 0 && first) this.state.set(p, (state = { momentumBuffer: zerosLike(p) }));
         const buf = momentum !== 0 ? flatData(state!.momentumBuffer as Tensor, 'SGD: momentum buffer') : null;
         for (let i = 0; i < theta.length; i++) {
           let g = grad[i]! + weightDecay * theta[i]!;
