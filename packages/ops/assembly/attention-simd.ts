@@ -1,5 +1,5 @@
 // AssemblyScript source of the float32 WebAssembly SIMD attention kernels (entry file; the
-// tiles and e^x live in attention-simd-tiles.ts). Build: node
+// tiles live in attention-simd-tiles.ts, e^x in simd-math.ts). Build: node
 // packages/ops/scripts/build-attention-wasm.mjs (writes src/kernels/attention-wasm-binary.ts).
 // The JavaScript side (src/kernels/attention-wasm-kernels.ts) owns the memory layout; these
 // functions only see byte addresses.
@@ -12,8 +12,9 @@
 // Masks are read at mask + i*si + j*sj (elements) from a per-(b, h) base address.
 
 import {
-  NO_DIAG, copyF32, exp4, hmax, hsum, tileAccAB, tileAccAtB, tileDotT, zeroF32,
+  NO_DIAG, copyF32, hmax, hsum, tileAccAB, tileAccAtB, tileDotT, zeroF32,
 } from './attention-simd-tiles';
+import { exp4 } from './simd-math';
 
 const BR: i32 = 64; // query rows per block (multiple of 8)
 const BC: i32 = 64; // keys per block (multiple of 8)
