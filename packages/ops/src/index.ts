@@ -38,3 +38,7 @@ export * from './reduce/index.js';
 export * from './nn/index.js';
 export * from './inplace/index.js';
 export * from './kernels/index.js';
+export { setParallelBackend, parallelBackend } from './parallel/parallel-backend.js';
+export type { ParallelBackend, ParallelAttentionGrads } from './parallel/parallel-backend.js';
+export { enableWebWorkerPool, disableWebWorkerPool, webWorkerPoolThreads } from './parallel/web-worker-pool.js';
+export type { WebWorkerPoolOptions } from './parallel/web-worker-pool.js';

@@ -1,37 +1,25 @@
 /// <reference types="node" />
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { parallelBackend, setParallelBackend } from '../parallel/parallel-backend.js';
-import { startPoolBackend, type PoolBackend } from '../parallel/pool-backend.js';
+import { startPoolBackend } from '../parallel/pool-backend.js';
 import type { WorkerInit } from '../parallel/pool-protocol.js';
+import { poolThreads, stopPool, switchPool, type WorkerPoolOptions } from '../parallel/pool-switch.js';
 import type { PoolWorkerHandle } from '../parallel/thread-pool.js';
-import { NODE_WORKER_SOURCE } from '../parallel/worker-source.js';
+import { WORKER_PROGRAM } from '../parallel/worker-source.js';
 
-// The process-wide worker pool of Node: worker_threads started from source text (so the same
-// code runs from the TypeScript sources and both builds), unref'd so that they never keep the
-// process alive, and installed as the parallel backend of gemm and attention.
+// The worker pool of Node: worker_threads started from source text (so the same code runs from
+// the TypeScript sources and both builds), unref'd so that they never keep the process alive.
+// The process-wide switch (one pool at a time, installed as the parallel backend of gemm and
+// attention) is parallel/pool-switch.ts, shared with the browsers' enableWebWorkerPool.
 
-/** Options of {@link enableWorkerPool}. */
-export interface WorkerPoolOptions {
-  /** Threads in all, this one included; default os.availableParallelism(). 1 disables the pool. */
-  threads?: number;
-  /** Smallest GEMM, in multiply-adds (m·n·k·batch), that runs on the pool. */
-  minGemmMacs?: number;
-  /** Smallest fused attention call, in multiply-adds, that runs on the pool. */
-  minAttentionMacs?: number;
-  /** Microseconds a waiting thread polls before it sleeps in Atomics.wait (default 300). */
-  spinMicros?: number;
-}
+export type { WorkerPoolOptions } from '../parallel/pool-switch.js';
 
-let active: PoolBackend | null = null;
-// enable/disable calls run one after another, so overlapping calls never leak a pool.
-let queue: Promise<unknown> = Promise.resolve();
-
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const result = queue.then(task);
-  queue = result.catch(() => undefined);
-  return result;
-}
+/** Worker source for worker_threads (`new Worker(source, { eval: true, workerData })`). */
+const NODE_WORKER_SOURCE =
+  WORKER_PROGRAM +
+  `const threads = require('node:worker_threads');
+runWorker(threads.workerData, () => threads.parentPort.postMessage('ready'));
+`;
 
 /** Starts one pool worker on worker_threads, unref'd; exported for tests, not from the entry point. */
 export function spawnNodeWorker(init: WorkerInit): PoolWorkerHandle {
@@ -50,14 +38,6 @@ export function spawnNodeWorker(init: WorkerInit): PoolWorkerHandle {
   };
 }
 
-async function stop(): Promise<void> {
-  const current = active;
-  active = null;
-  if (current === null) return;
-  if (parallelBackend() === current.backend) setParallelBackend(null);
-  await current.close();
-}
-
 /**
  * Starts a pool of `threads` threads (this one and `threads - 1` workers) and makes the
  * float32 gemm and fused attention kernels split large calls across it; calls below the size
@@ -74,27 +54,15 @@ async function stop(): Promise<void> {
  */
 export function enableWorkerPool(options: WorkerPoolOptions = {}): Promise<number> {
   const threads = options.threads ?? availableParallelism();
-  if (!Number.isInteger(threads) || threads < 1) {
-    return Promise.reject(new Error(`enableWorkerPool: threads must be a positive integer, got ${threads}`));
-  }
-  return serialized(async () => {
-    await stop();
-    if (threads === 1) return 1;
-    const started = await startPoolBackend(spawnNodeWorker, { ...options, threads });
-    active = started;
-    setParallelBackend(started.backend);
-    return threads;
-  });
+  return switchPool('enableWorkerPool', threads, options, (o) => startPoolBackend(spawnNodeWorker, o));
 }
 
 /** Stops the pool (if any) and returns the kernels to one thread; resolves once the workers exited. */
 export function disableWorkerPool(): Promise<void> {
-  // Kernels stop using the pool at once, not when earlier enable/disable calls have settled.
-  if (active !== null && parallelBackend() === active.backend) setParallelBackend(null);
-  return serialized(stop);
+  return stopPool();
 }
 
 /** Threads the kernels use now: the pool's size, or 1 when no pool is enabled. */
 export function workerPoolThreads(): number {
-  return active === null ? 1 : active.backend.threads;
+  return poolThreads();
 }

@@ -3,9 +3,13 @@ import type { GemmArgs } from '../kernels/gemm-types.js';
 
 /** Gradients from {@link ParallelBackend.attentionBackward}, as attentionBackward returns them. */
 export interface ParallelAttentionGrads {
+  /** Gradient of the queries, laid out as the queries. */
   dq: Float32Array;
+  /** Gradient of the keys, laid out as the keys. */
   dk: Float32Array;
+  /** Gradient of the values, laid out as the values. */
   dv: Float32Array;
+  /** Gradient of a float mask, when one was asked for. */
   dMask?: Float32Array;
 }
 
@@ -35,7 +39,8 @@ let installed: ParallelBackend | null = null;
 /**
  * Installs `backend` for every later float32 gemm and attention call, or removes it (null):
  * then everything runs on the calling thread again. Node users call `enableWorkerPool` from
- * `@tsgrad/ops/node`, which builds a backend on worker_threads and installs it here.
+ * `@tsgrad/ops/node`, which builds a backend on worker_threads and installs it here; browsers
+ * call `enableWebWorkerPool`, which does the same on Web Workers.
  */
 export function setParallelBackend(backend: ParallelBackend | null): void {
   installed = backend;

@@ -6,9 +6,10 @@ import { MAX_WASM_PAGES, toSharedMemoryModule } from './shared-memory-wasm.js';
 
 // A fixed set of threads that run planned calls into WebAssembly kernels on shared memories,
 // with a synchronous API: the caller wakes the workers, claims groups of the job itself like
-// any worker (pool-protocol.ts), and blocks in Atomics.wait until every group is finished.
+// any worker (pool-protocol.ts), and blocks in Atomics.wait until every group is finished; a
+// thread that may not block (a browser's main thread, where Atomics.wait throws) polls instead.
 // Environment-neutral: starting a worker is the job of a SpawnPoolWorker (worker_threads in
-// Node, see src/node/).
+// Node, see src/node/; Web Workers, see web-worker-pool.ts).
 
 /** A started worker: `ready` resolves once its kernels are instantiated. */
 export interface PoolWorkerHandle {
@@ -39,6 +40,17 @@ function abort(): never {
 
 const WORK_ARG = POOL_FUNCTIONS.map((f) => f[2] as number);
 
+/** Whether this thread may block in Atomics.wait: not a browser's main thread, where it throws. */
+function threadCanBlock(): boolean {
+  try {
+    // The value differs from the word, so a thread that may block returns at once.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Threads sharing one WebAssembly memory per kernel module. Thread 0 is the caller. A planner
  * sets the threads' workspaces ({@link setWork}), queues groups of calls ({@link group},
@@ -57,6 +69,7 @@ export class ThreadPool {
   private readonly fns: Array<KernelFunction | undefined>;
   private readonly args = new Float64Array(CALL_WIDTH);
   private readonly spinMs: number;
+  private readonly canBlock = threadCanBlock();
   private workers: PoolWorkerHandle[] = [];
   private count = 0;
   private groups = 0;
@@ -94,11 +107,13 @@ export class ThreadPool {
     const exports: Partial<Record<PoolModule, WebAssembly.Exports>> = {};
     for (const key of Object.keys(binaries) as PoolModule[]) {
       const shared = toSharedMemoryModule(binaries[key] as Uint8Array);
-      const module = new WebAssembly.Module(shared.bytes);
+      // Compiled and instantiated asynchronously: a browser's main thread may refuse to do it
+      // synchronously for modules over a few kilobytes.
+      const module = await WebAssembly.compile(shared.bytes);
       const memory = new WebAssembly.Memory({ initial: shared.minimumPages, maximum: MAX_WASM_PAGES, shared: true });
       modules[key] = module;
       memories[key] = memory;
-      exports[key] = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
+      exports[key] = (await WebAssembly.instantiate(module, { env: { memory, abort } })).exports;
     }
     const pool = new ThreadPool(threads, exports, spinMicros);
     for (let slot = 1; slot < threads; slot++) {
@@ -208,11 +223,14 @@ export class ThreadPool {
     }
   }
 
-  /** Blocks until FINISHED reaches `groups`, polling for spinMicros before sleeping. */
+  /**
+   * Blocks until FINISHED reaches `groups`, polling for spinMicros before sleeping; polls until
+   * then on a thread that may not sleep.
+   */
   private waitFinished(groups: number): void {
     const control = this.control;
     let seen = Atomics.load(control, CONTROL.FINISHED);
-    const until = performance.now() + this.spinMs;
+    const until = this.canBlock ? performance.now() + this.spinMs : Infinity;
     while (seen !== groups && performance.now() < until) {
       for (let i = 0; i < 64 && seen !== groups; i++) seen = Atomics.load(control, CONTROL.FINISHED);
     }

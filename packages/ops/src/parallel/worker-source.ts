@@ -1,14 +1,20 @@
 import { CALL_WIDTH, CLOSED, CONTROL, CONTROL_STRIDE, ERROR_BYTES } from './pool-protocol.js';
 
 // The program a pool worker runs, as source text: workers are started from a string (Node's
-// `eval: true`; a Blob URL would serve a Web Worker), so they load no file of this package and
-// work the same from the TypeScript sources, the CommonJS build and the ES module build. Plain
+// `eval: true`, a Blob URL for a Web Worker), so they load no file of this package and work the
+// same from the TypeScript sources, the CommonJS build and the ES module build. Plain
 // JavaScript with the protocol constants (pool-protocol.ts) filled in; it defines
-// `runWorker(init, ready)` and each environment appends a bootstrap line (only Node's exists so
-// far; a Web Worker would take the WorkerInit from its first message). The claim loop is the
-// one of ThreadPool.work (thread-pool.ts), which the calling thread runs.
+// `runWorker(init, ready)` and each environment appends a bootstrap: Node's (src/node/) reads
+// the WorkerInit from workerData, a Web Worker's from its first message. The claim loop is the
+// one of ThreadPool.run (thread-pool.ts), which the calling thread runs. Workers may always
+// block in Atomics.wait, browsers' included.
 
-const program = `'use strict';
+/**
+ * The worker program without a bootstrap: defines `runWorker(init, ready)`, which serves the
+ * pool until stopped and calls `ready()` once the kernels are instantiated. Node's bootstrap is
+ * in src/node/worker-pool.ts (it names a Node module, so it stays out of this folder).
+ */
+export const WORKER_PROGRAM = `'use strict';
 function runWorker(init, ready) {
   const { control, claim, calls, starts, work, errors, slot } = init;
   const spinMs = init.spinMicros / 1000;
@@ -73,9 +79,15 @@ function runWorker(init, ready) {
 }
 `;
 
-/** Worker source for Node's worker_threads (`new Worker(source, { eval: true, workerData })`). */
-export const NODE_WORKER_SOURCE =
-  program +
-  `const threads = require('node:worker_threads');
-runWorker(threads.workerData, () => threads.parentPort.postMessage('ready'));
+/**
+ * Worker source for a Web Worker (started from a Blob URL of this text): its first message is
+ * the WorkerInit, it answers 'ready', then serves the pool until stopped. Takes no further
+ * messages: the pool talks to it through shared memory only.
+ */
+export const WEB_WORKER_SOURCE =
+  WORKER_PROGRAM +
+  `self.onmessage = (event) => {
+  self.onmessage = null;
+  runWorker(event.data, () => self.postMessage('ready'));
+};
 `;
