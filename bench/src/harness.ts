@@ -18,11 +18,6 @@ export interface TimingOptions {
   readonly minSampleMs: number;
   /** Soft time budget per library per row; slow libraries get fewer samples. */
   readonly maxRowMs: number;
-  /**
-   * Untimed work after tsgrad 2T starts a fresh worker pool before a sample, until its kernels
-   * run as fast as in a long-lived pool (see peers/tsgrad-threads.ts).
-   */
-  readonly rewarmMs: number;
   /** One run per sample, no repetition: for stateful work such as optimizer steps. */
   readonly singleRunSamples?: boolean;
 }

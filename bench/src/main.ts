@@ -15,8 +15,8 @@ import { renderSection, writeResults, type Section } from './report.js';
 const CASES: readonly BenchCase[] = [squareMatmul, trainingMatmul, attention, gptStep, attentionMemory];
 
 // Full: ~3 minutes on a quiet 2-core machine. Quick: under a minute.
-const FULL: TimingOptions = { warmup: 2, warmupMs: 300, reps: 7, minReps: 3, minSampleMs: 30, maxRowMs: 5000, rewarmMs: 250 };
-const QUICK: TimingOptions = { warmup: 1, warmupMs: 200, reps: 3, minReps: 2, minSampleMs: 10, maxRowMs: 1200, rewarmMs: 50 };
+const FULL: TimingOptions = { warmup: 2, warmupMs: 300, reps: 7, minReps: 3, minSampleMs: 30, maxRowMs: 5000 };
+const QUICK: TimingOptions = { warmup: 1, warmupMs: 200, reps: 3, minReps: 2, minSampleMs: 10, maxRowMs: 1200 };
 
 const USAGE = `Usage: npm run bench [-- options]
 
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const loadStart = loadavg();
   // Before any library loads: the relaxed-SIMD flag must be set before anyone compiles WebAssembly.
   const kernels = tsgradKernels(relaxedSimd);
-  const peers = await loadPeers(requested, timing);
+  const peers = await loadPeers(requested);
   try {
     await runAll({ quick: values.quick, cases, timing, peers, relaxedSimd, kernels, startedAt, loadStart, out: values.out });
   } finally {

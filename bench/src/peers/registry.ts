@@ -1,4 +1,4 @@
-import { errorMessage, type TimingOptions } from '../harness.js';
+import { errorMessage } from '../harness.js';
 import { THREADED } from '../report.js';
 import type { Peer } from './peer.js';
 
@@ -14,12 +14,12 @@ export type LibName = (typeof ALL_LIBS)[number];
 // Peers are loaded with require() inside try/catch, not imported at the top: a library that
 // fails to load (tsgrad mid-rewrite, a broken peer install) then fails its own columns with
 // its message instead of taking the whole run down.
-async function load(lib: LibName, timing: TimingOptions): Promise<Peer> {
+async function load(lib: LibName): Promise<Peer> {
   switch (lib) {
     case 'tsgrad':
       return (require('./tsgrad.js') as typeof import('./tsgrad.js')).tsgradPeer();
     case 'tsgrad-2t':
-      return (require('./tsgrad-threads.js') as typeof import('./tsgrad-threads.js')).tsgradThreadsPeer(2, timing.rewarmMs);
+      return (require('./tsgrad-threads.js') as typeof import('./tsgrad-threads.js')).tsgradThreadsPeer(2);
     case 'tfjs-cpu':
       return (require('./tfjs.js') as typeof import('./tfjs.js')).tfjsPeer('cpu');
     case 'tfjs-wasm':
@@ -38,12 +38,12 @@ function unavailable(name: string, reason: string): Peer {
 }
 
 /** Loads the requested libraries in the canonical order. */
-export async function loadPeers(libs: readonly LibName[], timing: TimingOptions): Promise<Peer[]> {
+export async function loadPeers(libs: readonly LibName[]): Promise<Peer[]> {
   const peers: Peer[] = [];
   for (const lib of ALL_LIBS) {
     if (!libs.includes(lib)) continue;
     try {
-      peers.push(await load(lib, timing));
+      peers.push(await load(lib));
     } catch (e) {
       peers.push(unavailable(lib === 'tsgrad-2t' ? THREADED : lib, errorMessage(e)));
     }

@@ -1,76 +1,69 @@
-import { performance } from 'node:perf_hooks';
+import { parallelBackend, setParallelBackend, type ParallelBackend } from '@tsgrad/ops';
 import { disableWorkerPool, enableWorkerPool } from '@tsgrad/ops/node';
 import type { Peer, Runner } from './peer.js';
 import { tsgradAttentionRunner, tsgradGptTrainer, tsgradMatmulRunner } from './tsgrad.js';
 
-// tsgrad on its opt-in worker pool (@tsgrad/ops/node). The pool is process-wide: once enabled,
-// every large float32 gemm and fused attention call of tsgrad goes to it, the single-threaded
-// tsgrad column's included. So it is started right before each warm-up and each timed sample of
-// this column and stopped right after (prepare/release, both untimed): while any other column
-// is timed, no pool exists and no worker thread is alive.
+// tsgrad on its opt-in worker pool (@tsgrad/ops/node), started once and kept for the whole run
+// as a user would keep it. The pool is process-wide: while it is installed, every large float32
+// gemm and fused attention call of tsgrad goes to it, the single-threaded column's included. So
+// it is installed (setParallelBackend, public in @tsgrad/ops) right before each warm-up and each
+// timed sample of this column and uninstalled right after (prepare/release, both untimed): while
+// any other column is timed, the worker sleeps in Atomics.wait and no call reaches it.
 
-/** Threads of the pool this module started, 0 when none runs. */
-let running = 0;
+let pool: { threads: number; backend: ParallelBackend } | null = null;
 
-// Idempotent: the harness prepares before every warm-up run, and the pool stays up across them.
-async function startPool(threads: number, rewarmMs: number, warm: () => void): Promise<void> {
-  if (running === threads) return;
-  const got = await enableWorkerPool({ threads });
-  running = got;
-  if (got !== threads) {
-    await stopTsgradPool();
-    throw new Error(`tsgrad: enableWorkerPool({ threads: ${threads} }) started ${got} thread(s)`);
+async function installPool(threads: number): Promise<void> {
+  if (pool === null) {
+    const got = await enableWorkerPool({ threads });
+    const backend = parallelBackend();
+    if (got !== threads || backend === null) {
+      await disableWorkerPool();
+      throw new Error(`tsgrad: enableWorkerPool({ threads: ${threads} }) started ${got} thread(s)`);
+    }
+    pool = { threads, backend };
   }
-  const t0 = performance.now();
-  do {
-    warm();
-  } while (performance.now() - t0 < rewarmMs);
+  setParallelBackend(pool.backend);
+}
+
+/** Takes the pool out of tsgrad's kernels; the workers stay up, asleep, for the next sample. */
+function uninstallPool(): void {
+  setParallelBackend(null);
 }
 
 /** Stops tsgrad's worker pool if one runs; resolves once its workers have exited. */
 export async function stopTsgradPool(): Promise<void> {
-  running = 0;
+  pool = null;
   await disableWorkerPool();
 }
 
-/** The runner with the pool started before it runs and stopped after; `warm` re-warms a new pool. */
-function onPool(runner: Runner, threads: number, rewarmMs: number, warm: () => void): Runner {
+/** The runner with the pool installed before it runs and uninstalled after. */
+function onPool(runner: Runner, threads: number): Runner {
   return {
-    prepare: () => startPool(threads, rewarmMs, warm),
+    prepare: () => installPool(threads),
     run: runner.run,
-    release: stopTsgradPool,
+    release: uninstallPool,
     dispose: runner.dispose,
   };
 }
 
 /**
- * tsgrad with `enableWorkerPool({ threads })` around each of its samples. After each start,
- * `rewarmMs` of untimed work on the row's own inputs: a fresh pool compiles its kernel modules
- * anew and starts a new worker isolate, so its first calls run baseline-tier WebAssembly while
- * the optimizing compiler works in the background, on the core the worker needs. Measured on
- * 2 cores (README, "Timing the pool"), a fresh pool took 1.2-1.5x a long-lived pool's time
- * without re-warm and came within noise of it after 250 ms.
+ * tsgrad with `enableWorkerPool({ threads })`: one pool for the whole run, installed as the
+ * kernels' parallel backend only around this column's warm-ups and samples.
  */
-export function tsgradThreadsPeer(threads: number, rewarmMs: number): Peer {
+export function tsgradThreadsPeer(threads: number): Peer {
   return {
     name: `tsgrad ${threads}T`,
     description:
       `tsgrad with enableWorkerPool({ threads: ${threads} }) (this thread + ${threads - 1} worker_threads, default size gates), ` +
-      `the pool started (then ${rewarmMs} ms of untimed re-warm) before and stopped after each of its samples`,
-    matmul: (spec) => {
-      const r = tsgradMatmulRunner(spec);
-      return onPool(r, threads, rewarmMs, () => void r.run());
-    },
-    attention: (spec) => {
-      const r = tsgradAttentionRunner(spec);
-      return onPool(r, threads, rewarmMs, () => void r.run());
-    },
+      'one pool for the whole run, installed as the parallel backend only around this column\'s samples',
+    matmul: (spec) => onPool(tsgradMatmulRunner(spec), threads),
+    attention: (spec) => onPool(tsgradAttentionRunner(spec), threads),
     gptTrainer: (spec) => {
       const t = tsgradGptTrainer(spec);
       return {
-        prepare: () => startPool(threads, rewarmMs, t.forwardBackward),
+        prepare: () => installPool(threads),
         step: t.step,
-        release: stopTsgradPool,
+        release: uninstallPool,
         dispose: t.dispose,
       };
     },
