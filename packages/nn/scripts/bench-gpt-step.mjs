@@ -1,5 +1,6 @@
 // Tiny GPT train step benchmark against the built dist (build first: `npm run build`).
 //   node packages/nn/scripts/bench-gpt-step.mjs [--steps 40] [--warmup 10] [--relaxed-simd]
+//     [--threads N [--pool '{"spinMicros":300}']]
 // Prints the median ms per step and per phase: forward (model + crossEntropy), backward
 // (zeroGrad + backward), clip (clipGradNorm), optimizer (AdamW step), and the process CPU
 // time per step. --relaxed-simd calls enableRelaxedSimd() first. Never run under jest:
@@ -12,6 +13,8 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '40' },
     warmup: { type: 'string', default: '10' },
     'relaxed-simd': { type: 'boolean', default: false },
+    threads: { type: 'string', default: '1' },
+    pool: { type: 'string', default: '{}' },
   },
 });
 const steps = Number(values.steps);
@@ -21,6 +24,12 @@ if (values['relaxed-simd']) {
   // The file itself rather than '@tsgrad/ops/node', which needs that entry in ops' exports map.
   const { enableRelaxedSimd } = await import('../../ops/dist/esm/node/relaxed-simd.js');
   console.log(`relaxed SIMD: ${JSON.stringify(enableRelaxedSimd())}`);
+}
+if (Number(values.threads) > 1) {
+  // After enableRelaxedSimd: the pool runs the kernel builds in use when it starts.
+  const { enableWorkerPool } = await import('../../ops/dist/esm/node/worker-pool.js');
+  const options = { ...JSON.parse(values.pool), threads: Number(values.threads) };
+  console.log(`worker pool: ${await enableWorkerPool(options)} threads, ${values.pool}`);
 }
 const { Generator, randint } = await import('@tsgrad/core');
 const { AdamW, GPT, clipGradNorm } = await import('@tsgrad/nn');
