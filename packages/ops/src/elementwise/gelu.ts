@@ -76,10 +76,10 @@ const Gelu = defineOp<'x', GeluForwardArgs, Float32Array | null>({
   forward: ({ x }, { approximate, keepDerivative }) => {
     const dtype = floatResultType('gelu', x.dtype);
     if (keepDerivative && approximate === 'none' && x.dtype === 'float32' && x.isContiguous()) {
-      // The erf form's table kernel yields gelu' for little more than gelu alone.
+      // Both kernels yield gelu' for little more than gelu alone.
       const y = new Float32Array(x.size);
       const derivative = new Float32Array(x.size);
-      // WebAssembly branch (same tables, same values); the JavaScript kernel where it declines.
+      // WebAssembly SIMD (float32 math, ~1.5e-6 relative); the JavaScript table kernel where it declines.
       const xs = x.storage.data;
       if (!(xs instanceof Float32Array && geluWithGradWasm(y, derivative, xs, x.offset, x.size))) {
         geluExactWithGradF32(y, derivative, xs, x.offset, x.size);
@@ -129,8 +129,9 @@ function geluBackward(dy: Tensor, x: Tensor, approximate: GeluApproximate, deriv
  * erf form, PyTorch's default), or with `approximate: 'tanh'` the GPT-2 form
  * ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Any shape; float dtypes kept, int32 gives float32,
  * bool refused. The backward is fused and itself differentiable. float32 results of the erf
- * form come from an interpolated table accurate to float32 (about 1e-7 relative); float64 ones
- * from the float64 formulas.
+ * form come from an interpolated table (about 1e-7 relative), or when a gradient will be
+ * needed from a WebAssembly SIMD kernel that computes gelu and gelu' together in float32
+ * (about 1.5e-6 relative); float64 ones from the float64 formulas.
  */
 export function gelu(x: Tensor, opts: GeluOptions = {}): Tensor {
   const approximate = opts.approximate ?? 'none';

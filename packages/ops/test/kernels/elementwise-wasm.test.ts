@@ -1,9 +1,8 @@
 import { Generator, add, mul, sub, tensor } from '@tsgrad/core';
 import { BINARY_WASM_MIN, binaryRowsWasm } from '../../src/kernels/elementwise-wasm-binary.js';
 import { GELU_WASM_MIN, geluWithGradWasm } from '../../src/kernels/elementwise-wasm-gelu.js';
-import { geluExactWithGradF32 } from '../../src/kernels/elementwise-gelu-table.js';
 import { geluExactGrad, normalCdfExact } from '../../src/kernels/elementwise-gelu.js';
-import { elementwiseWasm } from '../../src/kernels/elementwise-wasm.js';
+import { elementwiseWasm, stage } from '../../src/kernels/elementwise-wasm.js';
 import { copyStridedWasm } from '../../src/kernels/elementwise-wasm-copy.js';
 
 const g = new Generator(5);
@@ -62,34 +61,94 @@ describe('binaryRowsWasm against the JavaScript loop (exact: one IEEE operation 
 });
 
 describe('geluWithGradWasm', () => {
-  test('agrees with the float64 exact GELU over [-10, 10] (float32 accuracy)', () => {
+  // Float64 references; outside |x| < 6 the wrapper recomputes with these very formulas.
+  const exactY = (v: number) => v * normalCdfExact(v);
+  /** Worst relative error of gelu and absolute error of gelu′ over the inputs inside |x| < 6. */
+  const worst = (x: Float32Array, xo: number, y: Float32Array, d: Float32Array) => {
+    let [wy, wd] = [0, 0];
+    for (let i = 0; i < y.length; i++) {
+      const v = x[xo + i]!;
+      if (!(Math.abs(v) < 6)) continue;
+      const ey = exactY(v);
+      // Products that are subnormal in float32 are exact only to 1.4e-45.
+      wy = Math.max(wy, Math.abs(y[i]! - ey) / Math.max(Math.abs(ey), 1e-37));
+      wd = Math.max(wd, Math.abs(d[i]! - geluExactGrad(v)));
+    }
+    return [wy, wd];
+  };
+  const run = (x: Float32Array, xo: number, n: number) => {
+    const [y, d] = [new Float32Array(n), new Float32Array(n)];
+    expect(geluWithGradWasm(y, d, x, xo, n)).toBe(true);
+    return [y, d] as const;
+  };
+
+  test('agrees with the float64 exact GELU over [-10, 10] (dense grid)', () => {
     const n = 200003;
     const x = Float32Array.from({ length: n }, (_, i) => -10 + (20 * i) / (n - 1));
-    const [y, d] = [new Float32Array(n), new Float32Array(n)];
-    expect(geluWithGradWasm(y, d, x, 0, n)).toBe(true);
-    let worstY = 0;
-    let worstD = 0;
+    const [y, d] = run(x, 0, n);
+    const [wy, wd] = worst(x, 0, y, d);
+    // Relative, tails included (|gelu| down to 6e-9 at x = -6); absolute for gelu′ (zero at -0.75).
+    expect(wy).toBeLessThan(1.6e-6);
+    expect(wd).toBeLessThan(2.5e-7);
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      const ey = v * normalCdfExact(v);
-      worstY = Math.max(worstY, Math.abs(y[i]! - ey) / (Math.abs(ey) + 1e-30));
-      worstD = Math.max(worstD, Math.abs(d[i]! - geluExactGrad(v)));
+      if (Math.abs(v) >= 6) expect([y[i], d[i]]).toEqual([Math.fround(exactY(v)), Math.fround(geluExactGrad(v))]);
     }
-    // Relative, tails included (|gelu| down to 1e-8 at x = -6); absolute for gelu' (zero at -0.75).
-    expect(worstY).toBeLessThan(3e-7);
-    expect(worstD).toBeLessThan(1e-7);
   });
 
-  test('matches the JavaScript table kernel bit for bit: ragged lengths, offsets, ±Infinity, NaN, ±0', () => {
-    for (const n of [GELU_WASM_MIN, GELU_WASM_MIN + 1, GELU_WASM_MIN + 1001, 4099]) {
+  test('random inputs: the left and right tails, near 0, ragged lengths and offsets', () => {
+    const uniform = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * g.random());
+    const cases: [name: string, x: Float32Array, rel: number][] = [
+      ['left tail [-6, -1]', uniform(4099, -6, -1), 1.6e-6],
+      ['right tail [1, 6]', uniform(4097, 1, 6), 3e-7],
+      ['centre [-2, 2]', uniform(1030, -2, 2), 6e-7],
+      ['near 0', Float32Array.from(uniform(1029, -1, 1), (v) => v * 10 ** -g.integer(1, 31)), 6e-7],
+      ['normal(0, 3)', random(GELU_WASM_MIN + 3, 3), 1.6e-6],
+    ];
+    for (const [name, values, rel] of cases) {
+      for (const [xo, n] of [[0, values.length], [3, values.length - 3], [1, GELU_WASM_MIN + 1], [2, GELU_WASM_MIN + 2]] as const) {
+        const [y, d] = run(values, xo, n);
+        const [wy, wd] = worst(values, xo, y, d);
+        expect({ name, xo, n, ok: wy < rel && wd < 2.5e-7 }).toEqual({ name, xo, n, ok: true });
+      }
+    }
+  });
+
+  test('±Infinity, NaN, ±0 and |x| ≥ 6 take the exact formulas, wherever they fall in a vector', () => {
+    for (const n of [GELU_WASM_MIN, GELU_WASM_MIN + 1, GELU_WASM_MIN + 2, GELU_WASM_MIN + 1001]) {
       const x = random(n + 5, 4);
       x.set(specials, 7);
-      x.set([6, -6, 5.9999995, -6.0000005, 40, -40], 20);
-      const [y, d, yr, dr] = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-      expect(geluWithGradWasm(y, d, x, 5, n)).toBe(true);
-      geluExactWithGradF32(yr, dr, x, 5, n);
-      expect(y).toEqual(yr);
-      expect(d).toEqual(dr);
+      x.set([6, -6, 5.9999995, -5.9999995, 40, -40, 7], 20);
+      // The last (possibly partial) vector too.
+      x.set([NaN, -7, Infinity], n + 2);
+      const [y, d] = run(x, 5, n);
+      for (let i = 0; i < n; i++) {
+        const v = x[5 + i]!;
+        if (Number.isNaN(v)) {
+          expect([y[i], d[i]]).toEqual([NaN, NaN]);
+        } else if (v === 0) {
+          expect([Math.abs(y[i]!), d[i]]).toEqual([0, 0.5]);
+        } else if (Math.abs(v) >= 6) {
+          expect([y[i], d[i]]).toEqual([Math.fround(exactY(v)), Math.fround(geluExactGrad(v))]);
+        }
+      }
+      const [wy, wd] = worst(x, 5, y, d);
+      expect(wy).toBeLessThan(1.6e-6);
+      expect(wd).toBeLessThan(2.5e-7);
+    }
+  });
+
+  test('the kernel counts the inputs outside |x| < 6, ignoring the padding lanes', () => {
+    const w = elementwiseWasm()!;
+    const at = stage(w, 3 * 4 * 1024);
+    const x = Float32Array.from({ length: 1024 }, () => 11.8 * g.random() - 5.9);
+    const cases: [n: number, outside: number[]][] = [[1024, []], [1023, [1023]], [1021, [0, 500, 1020, 1021, 1022, 1023]], [13, [3, 12]]];
+    for (const [n, outside] of cases) {
+      const staged = x.slice();
+      for (const i of outside) staged[i] = [NaN, 6, -Infinity, -6.5][i % 4]!;
+      w.f32.set(staged, at >> 2);
+      const counted = outside.filter((i) => i < n).length;
+      expect(w.exports.geluWithGrad(at, at + 4096, at + 8192, n)).toBe(counted);
     }
   });
 
