@@ -8,6 +8,7 @@ export { geluWithGrad } from './elementwise-gelu';
 export { layerNormForward, layerNormBackward } from './elementwise-layer-norm';
 export { copyStrided4 } from './elementwise-copy';
 export { adamUpdate } from './elementwise-adam';
+export { softmaxRows, shiftScaleRows } from './elementwise-softmax';
 
 /** Where the caller may start laying out its regions. */
 export function heapBase(): usize {

@@ -1,5 +1,5 @@
 import { ArgumentError, Tensor, allocate, defineOp, isGradEnabled, mul, sub, type TypedArray } from '@tsgrad/core';
-import { softmax } from '@tsgrad/ops';
+import { SOFTMAX_STATS_PER_ROW, shiftScaleRowsWasm, softmax, softmaxRowsWasm } from '@tsgrad/ops';
 import {
   applyBatched,
   classLayout,
@@ -32,40 +32,61 @@ interface Saved {
   count: number;
 }
 
-function forwardKernel(logits: Tensor, target: Tensor, { ignoreIndex, smoothing, reduction }: Args): { output: Tensor; saved: Saved } {
-  const layout = classLayout('crossEntropy', logits, target, ignoreIndex);
-  const { n, c, d, x, xo, t, to } = layout;
-  const losses = allocate(logits.dtype, n * d);
-  const probs = allocate(logits.dtype, n * c * d);
-  let total = 0;
-  let count = 0;
+/**
+ * softmax over the class dim into `probs` and, per position, the max m, log Σ e^(x − m) and
+ * Σ x into `stats`, in float64 (the float64 path, the fallback and the reference of the
+ * WebAssembly kernel).
+ */
+function softmaxStats({ n, c, d, x, xo }: ClassLayout, probs: TypedArray, stats: Float64Array): void {
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < d; k++) {
-      const pos = i * d + k;
       const base = xo + i * c * d + k;
       let max = -Infinity;
       for (let j = 0; j < c; j++) max = Math.max(max, x[base + j * d]!);
       const pBase = base - xo;
       let s = 0;
-      let mean = 0;
+      let sum = 0;
       for (let j = 0; j < c; j++) {
         const v = x[base + j * d]!;
         const e = Math.exp(v - max);
         probs[pBase + j * d] = e;
         s += e;
-        mean += v;
+        sum += v;
       }
-      mean /= c;
       for (let j = 0; j < c; j++) probs[pBase + j * d] = probs[pBase + j * d]! / s;
-      const logSum = Math.log(s);
-      const cls = t[to + pos]!;
-      if (cls === ignoreIndex) continue;
-      // (1−ε)(lse − x_t) + ε(lse − mean x), kept relative to the max so huge logits cancel exactly.
-      const loss = (1 - smoothing) * (max - x[base + cls * d]!) + smoothing * (max - mean) + logSum;
-      losses[pos] = loss;
-      total += loss;
-      count++;
+      const at = SOFTMAX_STATS_PER_ROW * (i * d + k);
+      stats[at] = max;
+      stats[at + 1] = Math.log(s);
+      stats[at + 2] = sum;
     }
+  }
+}
+
+function forwardKernel(logits: Tensor, target: Tensor, { ignoreIndex, smoothing, reduction }: Args): { output: Tensor; saved: Saved } {
+  const layout = classLayout('crossEntropy', logits, target, ignoreIndex);
+  const { n, c, d, x, xo, t, to } = layout;
+  const losses = allocate(logits.dtype, n * d);
+  const probs = allocate(logits.dtype, n * c * d);
+  const stats = new Float64Array(SOFTMAX_STATS_PER_ROW * n * d);
+  // Float32 logits with the classes contiguous (the (N, C) case) take the SIMD row kernel.
+  const simd = d === 1 && probs instanceof Float32Array && x instanceof Float32Array && softmaxRowsWasm(probs, x, xo, n, c, false, stats);
+  if (!simd) softmaxStats(layout, probs, stats);
+  let total = 0;
+  let count = 0;
+  for (let pos = 0; pos < n * d; pos++) {
+    const cls = t[to + pos]!;
+    if (cls === ignoreIndex) continue;
+    const at = SOFTMAX_STATS_PER_ROW * pos;
+    const max = stats[at]!;
+    const k = pos % d;
+    const xt = x[xo + (pos - k) * c + k + cls * d]!;
+    // (1−ε)(lse − x_t) + ε(lse − mean x), kept relative to the max so huge logits cancel
+    // exactly; without smoothing a -Infinity logit elsewhere must not turn 0·∞ into NaN.
+    const smooth = smoothing === 0 ? 0 : smoothing * (max - stats[at + 2]! / c);
+    const loss = (1 - smoothing) * (max - xt) + smooth + stats[at + 1]!;
+    losses[pos] = loss;
+    total += loss;
+    count++;
   }
   return { output: reducedLoss(losses, total, count, reduction, layout, logits.dtype), saved: { layout, probs, count } };
 }
@@ -80,16 +101,25 @@ function backwardKernel(dy: Tensor, logits: Tensor, { ignoreIndex, smoothing, re
   const uniform = smoothing / c;
   const on = 1 - smoothing;
   const scalar = reduction === 'none' ? 0 : reduction === 'sum' ? gd[g.offset]! : count === 0 ? 0 : gd[g.offset]! / count;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < d; k++) {
-      const pos = i * d + k;
-      const cls = t[to + pos]!;
-      if (cls === ignoreIndex) continue;
-      const scale = reduction === 'none' ? gd[g.offset + pos]! : scalar;
-      const base = i * c * d + k;
-      for (let j = 0; j < c; j++) out[base + j * d] = (probs[base + j * d]! - uniform) * scale;
-      out[base + cls * d] -= on * scale;
+  // dy's factor per position, 0 where ignored.
+  const scales = new Float64Array(n * d);
+  for (let pos = 0; pos < n * d; pos++) {
+    scales[pos] = t[to + pos] === ignoreIndex ? 0 : reduction === 'none' ? gd[g.offset + pos]! : scalar;
+  }
+  const simd = d === 1 && out instanceof Float32Array && probs instanceof Float32Array &&
+    shiftScaleRowsWasm(out, probs, new Float32Array(scales), n, c, uniform);
+  for (let pos = 0; pos < n * d; pos++) {
+    const cls = t[to + pos]!;
+    const k = pos % d;
+    const base = (pos - k) * c + k;
+    if (cls === ignoreIndex) {
+      // A NaN probability times the zero scale would leave NaN where PyTorch has 0.
+      if (simd) out.fill(0, base, base + c);
+      continue;
     }
+    const scale = scales[pos]!;
+    if (!simd) for (let j = 0; j < c; j++) out[base + j * d] = (probs[base + j * d]! - uniform) * scale;
+    out[base + cls * d] -= on * scale;
   }
   return Tensor.fromData(out, logits.shape);
 }

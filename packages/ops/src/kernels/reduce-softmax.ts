@@ -1,4 +1,5 @@
 import type { TypedArray } from '@tsgrad/core';
+import { softmaxRowsWasm } from './elementwise-wasm-softmax.js';
 
 /**
  * Softmax and log-softmax kernels, forward and backward, over contiguous data viewed as
@@ -23,10 +24,15 @@ export function softmaxLayout(shape: readonly number[], dim: number): SoftmaxLay
   return { outer: size(0, dim), n: shape[dim]!, inner: size(dim + 1, shape.length) };
 }
 
-/** y = softmax(x) (or log-softmax when `log`), `out` row-major from 0, `x` from `xOff`. */
+/**
+ * y = softmax(x) (or log-softmax when `log`), `out` row-major from 0, `x` from `xOff`. Float32
+ * over the last dim runs in WebAssembly SIMD when large enough (float32 arithmetic there).
+ */
 export function softmaxForward(x: TypedArray, xOff: number, out: TypedArray, layout: SoftmaxLayout, log: boolean): void {
-  if (layout.inner === 1) softmaxRows(x, xOff, out, layout.outer, layout.n, log);
-  else softmaxColumns(x, xOff, out, layout, log);
+  if (layout.inner !== 1) softmaxColumns(x, xOff, out, layout, log);
+  else if (!(x instanceof Float32Array && out instanceof Float32Array && softmaxRowsWasm(out, x, xOff, layout.outer, layout.n, log))) {
+    softmaxRows(x, xOff, out, layout.outer, layout.n, log);
+  }
 }
 
 function softmaxRows(x: TypedArray, xOff: number, out: TypedArray, rows: number, n: number, log: boolean): void {
