@@ -1,8 +1,9 @@
 /**
  * Loading of the float32 elementwise WebAssembly SIMD module (assembly/elementwise-simd.ts)
- * and staging of operands in its memory. The module is small (under 4 KB), so it compiles
- * synchronously on first use even on a browser main thread; where WebAssembly SIMD is
- * missing, {@link elementwiseWasm} is null and callers keep their JavaScript kernels.
+ * and staging of operands in its memory. The module compiles synchronously on first use; a
+ * browser main thread refuses that for modules over 4 KB, so there {@link initElementwiseWasm}
+ * compiles it asynchronously first. Where WebAssembly SIMD is missing (or not yet compiled),
+ * {@link elementwiseWasm} is null and callers keep their JavaScript kernels.
  */
 import { ELEMENTWISE_WASM_SIMD } from './wasm/elementwise-f32-wasm.generated.js';
 
@@ -13,11 +14,13 @@ export interface ElementwiseWasmExports {
   addRows(o: number, a: number, as: number, b: number, bs: number, rows: number, n: number): void;
   subRows(o: number, a: number, as: number, b: number, bs: number, rows: number, n: number): void;
   mulRows(o: number, a: number, as: number, b: number, bs: number, rows: number, n: number): void;
-  geluWithGrad(x: number, y: number, g: number, n: number, cdf: number, grad: number): number;
+  geluWithGrad(x: number, y: number, g: number, n: number): number;
   adamUpdate(
     theta: number, grad: number, m: number, v: number, n: number, beta1: number, c1: number, beta2: number, c2: number,
     stepSize: number, correction2Sqrt: number, eps: number, decay: number, l2: number,
   ): void;
+  softmaxRows(x: number, out: number, stats: number, rows: number, c: number, log: number): void;
+  shiftScaleRows(p: number, out: number, scale: number, rows: number, c: number, shift: number): void;
   copyStrided4(src: number, dst: number, s0: number, s1: number, s2: number, s3: number, t0: number, t1: number, t2: number, t3: number): void;
   layerNormForward(x: number, w: number, b: number, out: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
   layerNormBackward(
@@ -33,22 +36,33 @@ export interface ElementwiseWasm {
 }
 
 let loaded: ElementwiseWasm | null | undefined;
+/** The module compiled by {@link initElementwiseWasm}, if it ran. */
+let compiled: WebAssembly.Module | undefined;
+
+/** The module's bytes, or null where this runtime lacks WebAssembly SIMD. */
+function moduleBytes(): Uint8Array<ArrayBuffer> | null {
+  if (typeof WebAssembly !== 'object') return null;
+  const text = atob(ELEMENTWISE_WASM_SIMD);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return WebAssembly.validate(bytes) ? bytes : null;
+}
 
 /** The instantiated module, or null where this runtime lacks WebAssembly SIMD. */
 export function elementwiseWasm(): ElementwiseWasm | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
   try {
-    const text = atob(ELEMENTWISE_WASM_SIMD);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) return null;
+    const module = compiled ?? (() => {
+      const bytes = moduleBytes();
+      return bytes === null ? null : new WebAssembly.Module(bytes);
+    })();
+    if (module === null) return null;
     // The AssemblyScript stub runtime only imports abort(), unreachable with --noAssert.
     const abort = (): never => {
       throw new Error('elementwise wasm: abort');
     };
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort } });
-    const exports = instance.exports as unknown as ElementwiseWasmExports;
+    const exports = new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as ElementwiseWasmExports;
     loaded = { exports, f32: new Float32Array(exports.memory.buffer), f64: new Float64Array(exports.memory.buffer) };
   } catch {
     loaded = null;
@@ -56,14 +70,28 @@ export function elementwiseWasm(): ElementwiseWasm | null {
   return loaded;
 }
 
+/**
+ * Compiles the elementwise module asynchronously, for browser main threads that refuse
+ * synchronous compiles of modules over 4 KB (without it they keep the JavaScript kernels).
+ * Resolves to whether the WebAssembly kernels are available. Safe to call repeatedly.
+ */
+export async function initElementwiseWasm(): Promise<boolean> {
+  if (loaded) return true;
+  const bytes = moduleBytes();
+  if (bytes === null) return false;
+  compiled = await WebAssembly.compile(bytes);
+  loaded = undefined;
+  return elementwiseWasm() !== null;
+}
+
 /** Byte address where staging starts: after the module's data and the kept region, 16-byte aligned. */
 let base = -1;
 
 /**
- * Bytes kept below the staging area for data copied in once and reused by every call (the
- * GELU interpolation tables: 2 × 768 intervals × 4 float64 coefficients).
+ * Bytes kept below the staging area for data copied in once and reused by every call; none
+ * today (the GELU kernel, which once read interpolation tables from here, is table-free).
  */
-export const KEPT_BYTES = 2 * 768 * 4 * 8;
+export const KEPT_BYTES = 0;
 
 /** Byte address of the kept region (16-byte aligned, after the module's static data). */
 export function keptAddress(w: ElementwiseWasm): number {

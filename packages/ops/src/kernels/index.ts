@@ -14,3 +14,6 @@ export {
 } from './elementwise-wasm-layer-norm.js';
 export { copyStridedWasm, COPY_WASM_MIN } from './elementwise-wasm-copy.js';
 export { adamUpdateWasm, ADAM_WASM_MIN, type AdamUpdateScalars } from './elementwise-wasm-adam.js';
+export { softmaxRowsWasm, shiftScaleRowsWasm, SOFTMAX_WASM_MIN, SOFTMAX_STATS_PER_ROW } from './elementwise-wasm-softmax.js';
+export { initElementwiseWasm } from './elementwise-wasm.js';
+export { initWasmKernels, type WasmKernelStatus } from './init-wasm.js';

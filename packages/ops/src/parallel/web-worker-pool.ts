@@ -1,5 +1,4 @@
-import { initAttentionWasm } from '../kernels/attention-wasm.js';
-import { initGemm } from '../kernels/gemm.js';
+import { initWasmKernels } from '../kernels/init-wasm.js';
 import { startPoolBackend, type PoolBackend, type PoolBackendOptions } from './pool-backend.js';
 import type { WorkerInit } from './pool-protocol.js';
 import { poolThreads, stopPool, switchPool, type WorkerPoolOptions } from './pool-switch.js';
@@ -71,7 +70,7 @@ function spawnWebWorker(url: string): SpawnPoolWorker {
  * URL, revoked once every worker has started or failed.
  */
 async function startWebPool(options: PoolBackendOptions): Promise<PoolBackend> {
-  await Promise.all([initGemm(), initAttentionWasm()]);
+  await initWasmKernels();
   const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
   try {
     return await startPoolBackend(spawnWebWorker(url), options);
