@@ -1,44 +1,7 @@
 // Row softmax / log-softmax in float32 SIMD: the exp-bound pass of cross-entropy and of the
 // softmax op, which JavaScript's Math.exp runs at ~18 ns per element here.
 
-// The constants of expNonPositive, read from memory: V8 (Node 20) rebuilds every v128.const
-// inside a loop from general registers (three instructions each), which made simd-math's
-// exp4 cost ~2.4 ns per element here against ~1.6 ns with these one-instruction broadcasts.
-const EXP_CONSTANTS = memory.data<f32>([
-  1.44269504088896341, // 0: log2(e)
-  12582912.0, // 1: 1.5·2^23, rounds to an integer held in the low mantissa bits
-  0.693359375, // 2: ln 2, high part (exact in a product with n)
-  -2.12194440e-4, // 3: ln 2, low part
-  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1, // 4-9: Cephes expf
-  1.0, // 10
-  -87.33654, // 11: below this e^x is under the smallest normal float32: 0
-  12582785.0, // 12: the bits of 1.5·2^23 less the exponent bias 127
-], 16);
-
-@inline function k(i: i32): v128 {
-  return v128.load32_splat(EXP_CONSTANTS + (<usize>i << 2));
-}
-
-// e^x on four lanes for x ≤ 0, -Infinity or NaN (x − max in a softmax): simd-math's exp4
-// (Cephes expf, ~1e-7 relative) without the overflow clamp, which x ≤ 0 never needs.
-@inline function expNonPositive(x: v128): v128 {
-  const lim = k(11);
-  const xc = f32x4.pmax(x, lim);
-  const magic = k(1);
-  const t = f32x4.add(f32x4.mul(xc, k(0)), magic);
-  const n = f32x4.sub(t, magic);
-  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, k(2))), f32x4.mul(n, k(3)));
-  let y = f32x4.add(f32x4.mul(k(4), r), k(5));
-  y = f32x4.add(f32x4.mul(y, r), k(6));
-  y = f32x4.add(f32x4.mul(y, r), k(7));
-  y = f32x4.add(f32x4.mul(y, r), k(8));
-  y = f32x4.add(f32x4.mul(y, r), k(9));
-  y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(y, r), r), r), k(10));
-  // 2^n: n sits in t's low bits; subtracting the magic's bits less the bias leaves n + 127.
-  const pow2n = i32x4.shl(i32x4.sub(t, k(12)), 23);
-  // NaN fails the comparison (and the clamp keeps it), so it propagates.
-  return v128.andnot(f32x4.mul(y, pow2n), f32x4.lt(x, lim));
-}
+import { exp4 } from './simd-math';
 
 // Lane i of a mask is set when i < rem: the valid lanes of a row's last partial vector.
 @inline function tailMask(rem: i32): v128 {
@@ -91,12 +54,12 @@ export function softmaxRows(x: usize, out: usize, stats: usize, rows: i32, c: i3
     let se = f32x4.splat(0);
     for (let j = 0; j < full; j += 4) {
       const k = <usize>j << 2;
-      const e = expNonPositive(f32x4.sub(v128.load(xr + k), mv));
+      const e = exp4(f32x4.sub(v128.load(xr + k), mv));
       if (!log) v128.store(or + k, e);
       se = f32x4.add(se, e);
     }
     if (rem > 0) {
-      const e = expNonPositive(f32x4.sub(tail, mv));
+      const e = exp4(f32x4.sub(tail, mv));
       if (!log) v128.store(or + tailAt, e);
       se = f32x4.add(se, e);
     }
