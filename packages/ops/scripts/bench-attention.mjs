@@ -19,9 +19,9 @@ const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = mkdtempSync(join(tmpdir(), 'tsgrad-bench-attention-'));
 const tsc = join(pkg, '..', '..', 'node_modules', '.bin', 'tsc');
 execFileSync(tsc, [join(pkg, 'src/kernels/attention.ts'), '--outDir', out, '--target', 'ES2022',
-  '--module', 'ES2022', '--moduleResolution', 'Bundler', '--strict', '--skipLibCheck'], { stdio: 'inherit' });
+  '--module', 'ES2022', '--moduleResolution', 'Bundler', '--strict', '--skipLibCheck', '--rootDir', join(pkg, 'src')], { stdio: 'inherit' });
 writeFileSync(join(out, 'package.json'), '{"type":"module"}');
-const kernels = await import(pathToFileURL(join(out, 'attention.js')).href);
+const kernels = await import(pathToFileURL(join(out, 'kernels', 'attention.js')).href);
 
 const js = flags.includes('--js');
 const forward = js ? kernels.attentionForwardJs : kernels.attentionForward;
@@ -44,7 +44,7 @@ function random(n, seed) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-for (const [B, H, T, d] of [[4, 4, 128, 32], [2, 8, 512, 64]]) {
+for (const [B, H, T, d] of [[4, 4, 128, 32], [16, 4, 64, 16], [2, 8, 512, 64]]) {
   const args = {
     batch: B, headsQ: H, headsKv: H, lenQ: T, lenKv: T, dim: d, dimV: d,
     q: random(B * H * T * d, 1), k: random(B * H * T * d, 2), v: random(B * H * T * d, 3),

@@ -1,7 +1,7 @@
 import { Tensor, cast, defineOp, isGradEnabled, zeros, type Op } from '@tsgrad/core';
 import { attentionBackward, attentionForward, type AttentionArgs, type AttentionArray } from '@tsgrad/ops';
 import { attentionGradients } from './sdpa-gradients.js';
-import { kernelArgs, packed } from './sdpa-kernel-args.js';
+import { kernelArgs, operand, resultTensor } from './sdpa-kernel-args.js';
 import type { AttentionPlan } from './sdpa-plan.js';
 
 type Inputs = 'query' | 'key' | 'value' | 'mask';
@@ -18,8 +18,8 @@ const FusedAttention: Op<Inputs, { plan: AttentionPlan }> = defineOp<Inputs, { p
   saves: ['query', 'key', 'value', 'mask', 'output'],
   forward: ({ query, key, value }, { plan }) => {
     const args = kernelArgs(query, key, value, plan);
-    const { out, lse } = attentionForward(args); // out (B, Hq, L, Ev), lse (B, Hq, L)
-    return { output: Tensor.fromData(out, [...plan.batch, plan.L, plan.Ev]), saved: { args, out, lse } };
+    const { out, lse } = attentionForward(args); // out (B, Hq, L, Ev) in its layout, lse (B, Hq, L)
+    return { output: resultTensor(out, plan.batch, plan.L, plan.Ev, args.layouts?.out), saved: { args, out, lse } };
   },
   backward: ({ dy, inputs: { query, key, value }, args: { plan }, saved, needsGrad }) => {
     if (isGradEnabled()) {
@@ -27,13 +27,15 @@ const FusedAttention: Op<Inputs, { plan: AttentionPlan }> = defineOp<Inputs, { p
       return attentionGradients(query, key, value, dy, plan);
     }
     const { batch, kvBatch, L, S, E, Ev } = plan;
-    const dOut = packed(cast(dy, plan.dtype), [...batch, L, Ev]);
-    const g = attentionBackward(saved.args, saved.out, saved.lse, dOut, { wantMaskGrad: needsGrad.mask });
+    const dOut = operand(cast(dy, plan.dtype), [...batch, L, Ev]);
+    const layouts = saved.args.layouts ?? {};
+    const args = dOut.layout === undefined ? saved.args : { ...saved.args, layouts: { ...layouts, dOut: dOut.layout } };
+    const g = attentionBackward(args, saved.out, saved.lse, dOut.data, { wantMaskGrad: needsGrad.mask });
     // Broadcast dims are summed back to each input's shape by the engine.
     return {
-      query: Tensor.fromData(g.dq, [...batch, L, E]),
-      key: Tensor.fromData(g.dk, [...kvBatch, S, E]),
-      value: Tensor.fromData(g.dv, [...kvBatch, S, Ev]),
+      query: resultTensor(g.dq, batch, L, E, layouts.dq),
+      key: resultTensor(g.dk, kvBatch, S, E, layouts.dk),
+      value: resultTensor(g.dv, kvBatch, S, Ev, layouts.dv),
       mask: g.dMask === undefined ? null : Tensor.fromData(g.dMask, [...batch, L, S]),
     };
   },

@@ -1,3 +1,5 @@
+import { checkLayouts, layoutSpan } from './attention-layout.js';
+
 /** Float element types the attention kernels accept; q, k, v, masks and results share one. */
 export type AttentionArray = Float32Array | Float64Array;
 
@@ -17,10 +19,50 @@ export interface AttentionMask<D> {
 }
 
 /**
+ * Where a (batch, heads, len, features) operand's elements lie in its array, for one that is
+ * not dense row-major (a transposed or sliced view): element (b, h, t, e) is at
+ * `offset + b*strides[0] + h*strides[1] + t*strides[2] + e` (the features are contiguous).
+ */
+export interface AttentionLayout {
+  /** Element strides of the (batch, heads, len) dimensions; 0 repeats along that dimension. */
+  strides: [number, number, number];
+  /** Index of element (0, 0, 0, 0). */
+  offset: number;
+}
+
+/**
+ * Layouts of the kernels' (batch, heads, len, features) arrays; an absent entry means dense
+ * row-major. Operands only read (q, k, v, dOut) may have any strides that stay inside their
+ * arrays. Arrays the kernels allocate (out, dq, dk, dv) must be dense in some order of
+ * (batch, heads, len) with the features innermost and offset 0, e.g. (B, L, H, E) storage for a
+ * (B, H, L, E) result so that transposing it back is free; the backward reads the forward's
+ * out through the same layout.
+ */
+export interface AttentionLayouts {
+  /** Queries (B, Hq, L, E) in `q`. */
+  q?: AttentionLayout;
+  /** Keys (B, Hkv, S, E) in `k`. */
+  k?: AttentionLayout;
+  /** Values (B, Hkv, S, Ev) in `v`. */
+  v?: AttentionLayout;
+  /** The forward's output (B, Hq, L, Ev): written by the forward, read back by the backward. */
+  out?: AttentionLayout;
+  /** The output gradient (B, Hq, L, Ev) handed to the backward. */
+  dOut?: AttentionLayout;
+  /** The backward's dq (B, Hq, L, E). */
+  dq?: AttentionLayout;
+  /** The backward's dk (B, Hkv, S, E). */
+  dk?: AttentionLayout;
+  /** The backward's dv (B, Hkv, S, Ev). */
+  dv?: AttentionLayout;
+}
+
+/**
  * Inputs of the fused scaled-dot-product-attention kernels (PyTorch semantics).
  *
- * - `q` (B, Hq, L, E), `k` (B, Hkv, S, E), `v` (B, Hkv, S, Ev): contiguous row-major, one
- *   element type. Query head h reads kv head floor(h / (Hq / Hkv)) (grouped-query attention).
+ * - `q` (B, Hq, L, E), `k` (B, Hkv, S, E), `v` (B, Hkv, S, Ev): one element type, contiguous
+ *   row-major unless `layouts` says otherwise. Query head h reads kv head floor(h / (Hq / Hkv))
+ *   (grouped-query attention).
  * - scores = `scale` · q·kᵀ (+ `floatMask`); `boolMask` 0 blocks a key (non-zero = may
  *   attend); `causal` blocks keys j > i (top-left aligned, also when L ≠ S).
  * - Softmax over S subtracting the row max; a row with every key blocked gets zero weights.
@@ -60,6 +102,8 @@ export interface AttentionArgs<T extends AttentionArray> {
   dropoutP: number;
   /** Integer seed of the dropout mask, taken modulo 2^32. */
   dropoutSeed: number;
+  /** Strided layouts of q, k, v, out, dOut and the gradients (default: all dense row-major). */
+  layouts?: AttentionLayouts;
 }
 
 /** A zero-filled array of the same element type as `like`. */
@@ -91,6 +135,28 @@ export function checkArray(
   }
   if (arr.length !== expected) {
     throw new Error(`${fn}: ${name} has length ${arr.length}, expected ${shape} = ${expected}`);
+  }
+}
+
+/**
+ * Throws unless `arr` is an array like `like` holding a (B, H, T, D) operand: exactly
+ * B·H·T·D elements when dense, every element `layout` reaches otherwise.
+ */
+export function checkOperand(
+  fn: string, name: string, arr: unknown, like: AttentionArray, layout: AttentionLayout | undefined,
+  dims: [number, number, number, number], shape: string,
+): void {
+  if (layout === undefined) {
+    checkArray(fn, name, arr, like, dims[0] * dims[1] * dims[2] * dims[3], shape);
+    return;
+  }
+  checkArray(fn, name, arr, like, (arr as AttentionArray | undefined)?.length ?? 0, shape);
+  const span = layoutSpan(layout, dims);
+  if (span !== null && (span.lo < 0 || span.hi > (arr as AttentionArray).length)) {
+    throw new Error(
+      `${fn}: ${name} with layout strides [${layout.strides}] and offset ${layout.offset} reads indices ` +
+        `${span.lo}..${span.hi - 1} over (B, H, T, D) = [${dims}], but its array has length ${(arr as AttentionArray).length}`,
+    );
   }
 }
 
@@ -138,9 +204,11 @@ export function checkAttentionArgs<T extends AttentionArray>(fn: string, args: A
   if (!(q instanceof Float32Array || q instanceof Float64Array)) {
     throw new Error(`${fn}: q must be a Float32Array or Float64Array`);
   }
-  checkArray(fn, 'q', q, q, B * Hq * L * E, `B*Hq*L*E = ${B}*${Hq}*${L}*${E}`);
-  checkArray(fn, 'k', args.k, q, B * Hkv * S * E, `B*Hkv*S*E = ${B}*${Hkv}*${S}*${E}`);
-  checkArray(fn, 'v', args.v, q, B * Hkv * S * Ev, `B*Hkv*S*Ev = ${B}*${Hkv}*${S}*${Ev}`);
+  checkLayouts(fn, args);
+  const lay = args.layouts;
+  checkOperand(fn, 'q', q, q, lay?.q, [B, Hq, L, E], `B*Hq*L*E = ${B}*${Hq}*${L}*${E}`);
+  checkOperand(fn, 'k', args.k, q, lay?.k, [B, Hkv, S, E], `B*Hkv*S*E = ${B}*${Hkv}*${S}*${E}`);
+  checkOperand(fn, 'v', args.v, q, lay?.v, [B, Hkv, S, Ev], `B*Hkv*S*Ev = ${B}*${Hkv}*${S}*${Ev}`);
   if (!Number.isFinite(args.scale)) throw new Error(`${fn}: scale must be finite, got ${args.scale}`);
   if (typeof args.causal !== 'boolean') throw new Error(`${fn}: causal must be a boolean`);
   const p = args.dropoutP;
@@ -174,7 +242,7 @@ export function checkBackwardArgs<T extends AttentionArray>(
   const { batch: B, headsQ: Hq, lenQ: L, dimV: Ev } = args;
   const outShape = `B*Hq*L*Ev = ${B}*${Hq}*${L}*${Ev}`;
   checkArray(fn, 'out', out, args.q, B * Hq * L * Ev, outShape);
-  checkArray(fn, 'dOut', dOut, args.q, B * Hq * L * Ev, outShape);
+  checkOperand(fn, 'dOut', dOut, args.q, args.layouts?.dOut, [B, Hq, L, Ev], outShape);
   if (!(lse instanceof Float64Array) || lse.length !== B * Hq * L) {
     throw new Error(`${fn}: lse must be a Float64Array of length B*Hq*L = ${B}*${Hq}*${L} = ${B * Hq * L}`);
   }

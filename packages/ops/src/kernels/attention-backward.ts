@@ -9,6 +9,7 @@ import { allocLike, checkBackwardArgs } from './attention-args.js';
 import type { AttentionArgs, AttentionArray } from './attention-args.js';
 import { ATTENTION_BLOCK_K, ATTENTION_BLOCK_Q } from './attention-forward.js';
 import { parallelBackend } from '../parallel/parallel-backend.js';
+import { denseAttentionArgs, fromLayout, operandDims, toLayout } from './attention-layout.js';
 import { maskScoreTile } from './attention-mask-tile.js';
 import { tileAccAB, tileAccAtB, tileDot } from './attention-tiles.js';
 import { attentionBackwardWasm } from './attention-wasm-kernels.js';
@@ -19,7 +20,8 @@ import { dropoutBits, dropoutRowKey, dropoutThreshold } from './dropout-hash.js'
  * `dOut` (B, Hq, L, Ev). Returns dq, dk, dv shaped like q, k, v (dk/dv summed over the query
  * heads sharing a kv head) and, when `opts.wantMaskGrad`, the float mask's gradient as a dense
  * (B, Hq, L, S) array (zero where a key is blocked); the caller sums it down to the mask's
- * broadcast shape. Float32 runs on the WebAssembly SIMD kernels where available.
+ * broadcast shape. Float32 runs on the WebAssembly SIMD kernels where available. `out`,
+ * `dOut` and the gradients follow `args.layouts` where given.
  *
  * With P = exp(s − lse), Z the dropout factors and D = rowsum(dO∘O):
  * dv = (P∘Z)ᵀ·dO; dS = P∘((dO·vᵀ)∘Z − D); dq = scale·dS·k; dk = scale·dSᵀ·q; dMask = dS.
@@ -39,7 +41,7 @@ export function attentionBackward<T extends AttentionArray>(
       attentionBackwardWasm(a32, out as Float32Array, lse, dOut as Float32Array, opts.wantMaskGrad);
     if (r !== null) return r as unknown as { dq: T; dk: T; dv: T; dMask?: T };
   }
-  return backwardJs(args, out, lse, dOut, opts.wantMaskGrad);
+  return backwardJsLaidOut(args, out, lse, dOut, opts.wantMaskGrad);
 }
 
 /** {@link attentionBackward} in plain JavaScript, for either element type. */
@@ -51,7 +53,21 @@ export function attentionBackwardJs<T extends AttentionArray>(
   opts: { wantMaskGrad: boolean },
 ): { dq: T; dk: T; dv: T; dMask?: T } {
   checkBackwardArgs('attentionBackwardJs', args, out, lse, dOut);
-  return backwardJs(args, out, lse, dOut, opts.wantMaskGrad);
+  return backwardJsLaidOut(args, out, lse, dOut, opts.wantMaskGrad);
+}
+
+/** backwardJs on dense copies of strided operands, with dq, dk, dv returned in their layouts. */
+function backwardJsLaidOut<T extends AttentionArray>(
+  args: AttentionArgs<T>,
+  out: T,
+  lse: Float64Array,
+  dOut: T,
+  wantMaskGrad: boolean,
+): { dq: T; dk: T; dv: T; dMask?: T } {
+  const dims = operandDims(args);
+  const lay = args.layouts ?? {};
+  const g = backwardJs(denseAttentionArgs(args), fromLayout(out, lay.out, dims.out), lse, fromLayout(dOut, lay.dOut, dims.dOut), wantMaskGrad);
+  return { ...g, dq: toLayout(g.dq, lay.dq, dims.dq), dk: toLayout(g.dk, lay.dk, dims.dk), dv: toLayout(g.dv, lay.dv, dims.dv) };
 }
 
 function backwardJs<T extends AttentionArray>(

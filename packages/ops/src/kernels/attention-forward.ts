@@ -6,6 +6,7 @@
 import { allocLike, checkAttentionArgs } from './attention-args.js';
 import type { AttentionArgs, AttentionArray } from './attention-args.js';
 import { parallelBackend } from '../parallel/parallel-backend.js';
+import { denseAttentionArgs, operandDims, toLayout } from './attention-layout.js';
 import { maskScoreTile } from './attention-mask-tile.js';
 import { tileAccAB, tileDot } from './attention-tiles.js';
 import { attentionForwardWasm } from './attention-wasm-kernels.js';
@@ -21,6 +22,7 @@ export const ATTENTION_BLOCK_K = 64;
  * Returns `out` (B, Hq, L, Ev) and the per-row log-sum-exp of the masked, scaled scores
  * `lse` (B, Hq, L), -Infinity for rows whose keys are all blocked (their output is zero);
  * {@link attentionBackward} needs both. Causal runs skip key blocks past the diagonal.
+ * Operands and out follow `args.layouts` where given.
  * Float32 runs on the WebAssembly SIMD kernels where available, float64 in JavaScript.
  */
 export function attentionForward<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; lse: Float64Array } {
@@ -30,13 +32,19 @@ export function attentionForward<T extends AttentionArray>(args: AttentionArgs<T
     const r = parallelBackend()?.attentionForward(a32) ?? attentionForwardWasm(a32);
     if (r !== null) return r as unknown as { out: T; lse: Float64Array };
   }
-  return forwardJs(args);
+  return forwardJsLaidOut(args);
 }
 
 /** {@link attentionForward} in plain JavaScript, for either element type. */
 export function attentionForwardJs<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; lse: Float64Array } {
   checkAttentionArgs('attentionForwardJs', args);
-  return forwardJs(args);
+  return forwardJsLaidOut(args);
+}
+
+/** forwardJs on dense copies of strided operands, with out returned in its layout. */
+function forwardJsLaidOut<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; lse: Float64Array } {
+  const { out, lse } = forwardJs(denseAttentionArgs(args));
+  return { out: toLayout(out, args.layouts?.out, operandDims(args).out), lse };
 }
 
 function forwardJs<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; lse: Float64Array } {

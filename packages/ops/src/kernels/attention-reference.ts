@@ -3,7 +3,8 @@
  * weights · v, and its backward from the materialised weights. O(L·S) memory; it is the
  * oracle the fused kernels are tested against.
  */
-import { allocLike, checkArray, checkAttentionArgs } from './attention-args.js';
+import { allocLike, checkAttentionArgs, checkOperand } from './attention-args.js';
+import { denseAttentionArgs, fromLayout, operandDims, toLayout } from './attention-layout.js';
 import type { AttentionArgs, AttentionArray } from './attention-args.js';
 import { dropoutKeep } from './dropout-hash.js';
 
@@ -60,8 +61,9 @@ function dropoutFactor<T extends AttentionArray>(a: AttentionArgs<T>, b: number,
  * Reference attention forward. Returns the output (B, Hq, L, Ev) and the weights actually
  * applied to v, (B, Hq, L, S): softmax probabilities after dropout (as PyTorch returns them).
  */
-export function attentionForwardReference<T extends AttentionArray>(args: AttentionArgs<T>): { out: T; weights: T } {
-  checkAttentionArgs('attentionForwardReference', args);
+export function attentionForwardReference<T extends AttentionArray>(laidOut: AttentionArgs<T>): { out: T; weights: T } {
+  checkAttentionArgs('attentionForwardReference', laidOut);
+  const args = denseAttentionArgs(laidOut);
   const { batch: B, headsQ: Hq, headsKv: Hkv, lenQ: L, lenKv: S, dimV: Ev, v } = args;
   const group = Hq / Hkv;
   const weights = referenceProbs(args);
@@ -81,7 +83,7 @@ export function attentionForwardReference<T extends AttentionArray>(args: Attent
       }
     }
   }
-  return { out, weights };
+  return { out: toLayout(out, laidOut.layouts?.out, operandDims(args).out), weights };
 }
 
 /**
@@ -93,14 +95,18 @@ export function attentionForwardReference<T extends AttentionArray>(args: Attent
  * dS = P∘(dP − rowsum(P∘dP)); dq = scale·dS·k; dk = scale·dSᵀ·q; d(float mask) = dS.
  */
 export function attentionBackwardReference<T extends AttentionArray>(
-  args: AttentionArgs<T>,
-  dOut: T,
+  laidOut: AttentionArgs<T>,
+  laidOutDOut: T,
   opts: { wantMaskGrad: boolean },
 ): { dq: T; dk: T; dv: T; dMask?: T } {
   const fn = 'attentionBackwardReference';
-  checkAttentionArgs(fn, args);
+  checkAttentionArgs(fn, laidOut);
+  const args = denseAttentionArgs(laidOut);
+  const dims = operandDims(args);
+  const lay = laidOut.layouts ?? {};
   const { batch: B, headsQ: Hq, headsKv: Hkv, lenQ: L, lenKv: S, dim: E, dimV: Ev, q, k, v, scale } = args;
-  checkArray(fn, 'dOut', dOut, q, B * Hq * L * Ev, `B*Hq*L*Ev = ${B}*${Hq}*${L}*${Ev}`);
+  checkOperand(fn, 'dOut', laidOutDOut, q, lay.dOut, dims.dOut, `B*Hq*L*Ev = ${B}*${Hq}*${L}*${Ev}`);
+  const dOut = fromLayout(laidOutDOut, lay.dOut, dims.dOut);
   const group = Hq / Hkv;
   const probs = referenceProbs(args);
   const dq = allocLike(q, q.length);
@@ -140,5 +146,6 @@ export function attentionBackwardReference<T extends AttentionArray>(
       }
     }
   }
-  return dMask ? { dq, dk, dv, dMask } : { dq, dk, dv };
+  const grads = { dq: toLayout(dq, lay.dq, dims.dq), dk: toLayout(dk, lay.dk, dims.dk), dv: toLayout(dv, lay.dv, dims.dv) };
+  return dMask ? { ...grads, dMask } : grads;
 }

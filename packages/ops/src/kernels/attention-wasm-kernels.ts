@@ -59,7 +59,7 @@ export function attentionBackwardWasm(
   const { batch: B, headsQ: Hq, headsKv: Hkv, lenQ: L, lenKv: S, dim: E, dimV: Ev } = a;
   const maskLength = wantMaskGrad ? B * Hq * L * S : 0;
   if (lse.length === 0 || S === 0) {
-    const zeros = { dq: new Float32Array(a.q.length), dk: new Float32Array(a.k.length), dv: new Float32Array(a.v.length) };
+    const zeros = { dq: new Float32Array(B * Hq * L * E), dk: new Float32Array(B * Hkv * S * E), dv: new Float32Array(B * Hkv * S * Ev) };
     return wantMaskGrad ? { ...zeros, dMask: new Float32Array(maskLength) } : zeros;
   }
   const staged = stageBackward(w, a, out, lse, dOut, wantMaskGrad, 1);

@@ -39,6 +39,14 @@ export interface AttentionWasmExports {
   unpack(src: number, dst: number, n: number, rows: number, cols: number, rowsP: number, colsP: number): void;
   /** dst[r] = Σₑ a[r, e] · b[r, e] over n rows of width w, summed in float64 (softmax backward's D term). */
   rowDots(a: number, b: number, dst: number, n: number, w: number): void;
+  /**
+   * Copies n0·n1·n2 rows of w floats, row (a, b, c) from element strides s0, s1, s2 at src to
+   * strides d0, d1, d2 at dst: gathers strided operands densely and scatters results into layouts.
+   */
+  copyRows(
+    src: number, s0: number, s1: number, s2: number, dst: number, d0: number, d1: number, d2: number,
+    n0: number, n1: number, n2: number, w: number,
+  ): void;
   /** Keys per block, which fixes the panel layout of `packPanels`. */
   blockK(): number;
 }

@@ -209,4 +209,10 @@ export const fusedCases: [string, Shape, CaseOptions][] = [
     { floatMask: 'full', blockedRows: [2, 8] }],
   ['dropout p = 1', { B: 1, Hq: 1, Hkv: 1, L: 6, S: 5, E: 3, Ev: 2 }, { dropoutP: 1 }],
   ['E = 1, large scale', { B: 1, Hq: 1, Hkv: 1, L: 20, S: 30, E: 1, Ev: 3 }, { scale: 30 }],
+  // Sizes that are multiples of 8 are staged without a padded copy (pack() does nothing).
+  ['aligned: causal, GQA, one block', { B: 2, Hq: 4, Hkv: 2, L: 64, S: 64, E: 16, Ev: 16 }, { causal: true }],
+  ['aligned: causal, two blocks, bool mask, dropout', { B: 1, Hq: 2, Hkv: 2, L: 128, S: 128, E: 32, Ev: 8 },
+    { causal: true, boolMask: 'ls', dropoutP: 0.1 }],
+  ['aligned: causal L < S, ragged last key block, float mask', { B: 1, Hq: 2, Hkv: 1, L: 72, S: 136, E: 8, Ev: 24 },
+    { causal: true, floatMask: 'full', blockedRows: [3] }],
 ];
