@@ -10,6 +10,9 @@ import type { ThreadPool } from './thread-pool.js';
 // copied back. The parts are groups that threads claim as they come free (pool-protocol.ts):
 //   - row bands: a band of C's rows (a multiple of the 5-row register tile) through every item,
 //     items in order, so items that write one shared C still accumulate in order;
+//   - column bands: a band of C's columns (a multiple of the 8-column register tile) through
+//     every item, when C is wider than tall: each thread then packs only its share of B, where
+//     row bands would each pack all of it (Xᵀ·dY of a linear layer: 64 x 256 from k = 1024);
 //   - runs of whole items, when the items write disjoint parts of C and there are enough of
 //     them (no B panel packed twice).
 // Both give results identical to one thread, because the kernel computes each element of C the
@@ -18,6 +21,8 @@ import type { ThreadPool } from './thread-pool.js';
 
 /** Rows of the kernel's register tile (assembly/gemm-f32-tile.ts): row bands are multiples. */
 const MR = 5;
+/** Columns of the register tile: column bands are multiples. */
+const NR = 8;
 /** Groups per thread, at most: enough to rebalance, few enough that B is packed rarely. */
 const GROUPS_PER_THREAD = 2;
 /** Rows per band, about at least: below, packing B for every band costs more than it balances. */
@@ -69,6 +74,23 @@ export class ParallelGemm {
   }
 
   /**
+   * Runs `bands` groups, band `i` calling `queueBand(t, i)` for every item t in order (items
+   * writing one shared C then accumulate in order), in jobs over as many items as fit.
+   */
+  private runBands(bands: number, batch: number, queueBand: (t: number, band: number) => void): void {
+    const pool = this.pool;
+    const chunk = Math.floor(pool.room / bands);
+    for (let t0 = 0; t0 < batch; t0 += chunk) {
+      const t1 = Math.min(batch, t0 + chunk);
+      for (let i = 0; i < bands; i++) {
+        pool.group();
+        for (let t = t0; t < t1; t++) queueBand(t, i);
+      }
+      pool.run();
+    }
+  }
+
+  /**
    * Computes `args` (checked, float32, m, n, k, batch >= 1) on every thread of the pool and
    * returns true; false, having changed nothing, when the split cannot be made safely (items
    * whose C blocks partly overlap, or too few rows and items to share) or memory cannot grow.
@@ -79,7 +101,8 @@ export class ParallelGemm {
     const layout = outputLayout(args.cOffsets, batch, (m - 1) * cRowStride + n);
     if (layout === 'overlapping') return false;
     const byItems = layout === 'disjoint' && batch >= threads && (batch % threads === 0 || batch >= 4 * threads || m < 2 * MR);
-    if (!byItems && m < 2 * MR) return false;
+    const byColumns = !byItems && n > m && n >= 2 * NR * threads;
+    if (!byItems && !byColumns && m < 2 * MR) return false;
 
     const pa = place(placement(), args.aOffsets, batch, m, k, aRowStride, aColStride);
     const pb = place(placement(), args.bOffsets, batch, k, n, bRowStride, bColStride);
@@ -110,6 +133,13 @@ export class ParallelGemm {
       const cPtr = itemAt(pc, cAt, args.cOffsets, t, m * n) + r0 * crs;
       pool.call(FN.gemm, r1 - r0, n, k, aPtr * 4, ars, acs, bPtr * 4, brs, bcs, cPtr * 4, crs, alpha, acc, 0);
     };
+    // Queues columns [j0, j1) of item t.
+    const queueColumns = (t: number, j0: number, j1: number): void => {
+      const aPtr = itemAt(pa, aAt, args.aOffsets, t, m * k);
+      const bPtr = itemAt(pb, bAt, args.bOffsets, t, k * n) + j0 * bcs;
+      const cPtr = itemAt(pc, cAt, args.cOffsets, t, m * n) + j0;
+      pool.call(FN.gemm, m, j1 - j0, k, aPtr * 4, ars, acs, bPtr * 4, brs, bcs, cPtr * 4, crs, alpha, acc, 0);
+    };
     const room = pool.room;
     if (byItems) {
       const runs = Math.min(batch, GROUPS_PER_THREAD * threads);
@@ -125,20 +155,13 @@ export class ParallelGemm {
         }
         pool.run();
       }
+    } else if (byColumns) {
+      const width = Math.ceil(n / (GROUPS_PER_THREAD * threads) / NR) * NR;
+      this.runBands(Math.ceil(n / width), batch, (t, j) => queueColumns(t, j * width, Math.min(n, (j + 1) * width)));
     } else {
       const perThread = Math.max(1, Math.min(GROUPS_PER_THREAD, Math.floor(m / (MIN_BAND_ROWS * threads))));
       const band = Math.ceil(m / (perThread * threads) / MR) * MR;
-      const bands = Math.ceil(m / band);
-      // Jobs of whole bands over at most room / bands items each: items stay in order per band.
-      const chunk = Math.floor(room / bands);
-      for (let t0 = 0; t0 < batch; t0 += chunk) {
-        const t1 = Math.min(batch, t0 + chunk);
-        for (let r0 = 0; r0 < m; r0 += band) {
-          pool.group();
-          for (let t = t0; t < t1; t++) queue(t, r0, Math.min(m, r0 + band));
-        }
-        pool.run();
-      }
+      this.runBands(Math.ceil(m / band), batch, (t, r) => queue(t, r * band, Math.min(m, (r + 1) * band)));
     }
     unstage(f32, cAt, pc, c, args.cOffsets, batch, m, n, cRowStride);
     return true;

@@ -45,6 +45,10 @@ const poolCases: [string, CaseSpec][] = [
   ['narrow n < 48 (compact A panels), deep k', { m: 101, n: 20, k: 513 }],
   ['rows split of a batch writing one shared C with accumulate', { m: 40, n: 50, k: 30, batch: 5, accumulate: true, broadcastB: true }],
   ['items split, A transposed, B broadcast', { m: 6, n: 70, k: 40, batch: 9, transA: true, broadcastB: true }],
+  // Wider than tall: column bands (m < 10 rows could not be split in row bands at all).
+  ['column bands, A transposed as in Xᵀ·dY, ragged n', { m: 9, n: 203, k: 300, transA: true }],
+  ['column bands, B transposed, n just over the split', { m: 40, n: 49, k: 70, transB: true }],
+  ['column bands through a batch writing one shared C', { m: 7, n: 90, k: 20, batch: 3, accumulate: true, broadcastB: true }],
 ];
 
 describe.each(poolCases)('pooled gemm: %s', (_name, spec) => {
@@ -54,6 +58,14 @@ describe.each(poolCases)('pooled gemm: %s', (_name, spec) => {
     expectSameBits(pooled, expected);
     expect(relativeError((g) => gemm(g), args as GemmArgs<FloatArray>)).toBeLessThan(1e-5);
   });
+});
+
+test('column bands of a batch writing one C accumulate every item in order', () => {
+  const base = makeCase(Float32Array, 10, { m: 6, n: 75, k: 12, batch: 4, accumulate: true });
+  const args = { ...base, cOffsets: [3, 3, 3, 3] } as GemmArgs<Float32Array>;
+  const [pooled, expected] = both(args);
+  expectSameBits(pooled, expected);
+  expect(pooled).not.toEqual(args.c);
 });
 
 test('a batch writing one C accumulates every item in order', () => {
