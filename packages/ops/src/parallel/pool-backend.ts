@@ -16,8 +16,14 @@ import { ThreadPool, type SpawnPoolWorker } from './thread-pool.js';
  * it enough to take.
  */
 export const DEFAULT_MIN_GEMM_MACS = 1 << 20;
-/** See {@link DEFAULT_MIN_GEMM_MACS}; counts the score and value products, halved when causal. */
-export const DEFAULT_MIN_ATTENTION_MACS = 1 << 20;
+/**
+ * Counts the score and value products, halved when causal. Higher than the GEMM gate: a
+ * pooled attention call also gathers and scatters its operands and results on the calling
+ * thread, so in a training step the GPT shape of the benchmark, (16, 4, 64, 16) causal at
+ * 2^22, ran slower on two threads than on one (2 layers: median step 38.3 vs 34.1 ms with
+ * attention kept off the pool), while (4, 4, 128, 32) at 2^23 gains 1.25x.
+ */
+export const DEFAULT_MIN_ATTENTION_MACS = 1 << 23;
 /**
  * Default microseconds a waiting thread polls before it sleeps. Waking a thread from
  * Atomics.wait took 200-300 µs on the 2-core VM measured, longer than a 128³ product takes on
