@@ -46,6 +46,25 @@ describe('tsgrad train', () => {
     expect(trainLosses(join(root, 'cut'))).toEqual(expected);
   }, 60_000);
 
+  test('--threads 2 trains with exactly the losses of one thread, and may change on resume', async () => {
+    const root = tempDir();
+    // Wide enough that the pool takes the products: 64 x 8-token rows through d-model 64 are
+    // 2^21 to 2^23 multiply-adds each, above its 2^20 gate.
+    const args = ['train', '--task', 'copy', '--length', '3', '--steps', '6', '--eval-every', '3', '--d-model', '64', '--batch', '64', '--layers', '1', '--heads', '2', '--eval-size', '20', '--log-every', '1'];
+    const one = await cli([...args, '--out', join(root, 'one')]);
+    const two = await cli([...args, '--threads', '2', '--out', join(root, 'two')]);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(two.stdout).toContain('threads: 2 (worker pool)');
+    expect(one.stdout).not.toContain('threads:');
+    const losses = trainLosses(join(root, 'one'));
+    expect(losses).toHaveLength(6);
+    expect(trainLosses(join(root, 'two'))).toEqual(losses);
+    const resumed = await cli(['train', '--resume', join(root, 'two'), '--steps', '8', '--threads', '1', '--log-every', '1']);
+    expect(resumed.code).toBe(0);
+    expect(trainLosses(join(root, 'two'))).toHaveLength(8);
+  }, 60_000);
+
   test('--target-accuracy stops at the first evaluation that reaches it', async () => {
     const out = join(tempDir(), 'early');
     const r = await cli(['train', '--task', 'copy', '--length', '2', '--steps', '400', '--lr', '1e-2', '--eval-every', '10', '--target-accuracy', '0.3', '--out', out, ...TINY]);

@@ -33,6 +33,7 @@ export const TRAIN_OPTIONS = {
   seed: { type: 'int', min: 0, default: 1337, group: 'Training', description: 'seed of the weights, the data and the validation set' },
   evalEvery: { type: 'int', min: 1, default: 100, group: 'Training', description: 'validate every N steps (and at the end)' },
   targetAccuracy: { type: 'float', min: 0, max: 1, default: 0, group: 'Training', description: 'stop once validation accuracy reaches this (0: never)' },
+  threads: { type: 'int', min: 1, max: 64, default: 1, group: 'Training', description: 'threads for the large matrix products and attention (a worker pool; same results)' },
 
   out: { type: 'string', metavar: 'DIR', group: 'Output', description: 'checkpoints and metrics.jsonl (default runs/<task>)' },
   saveEvery: { type: 'int', min: 1, default: 500, group: 'Output', description: 'checkpoint every N steps (and at the end, and on Ctrl-C)' },
@@ -41,4 +42,4 @@ export const TRAIN_OPTIONS = {
 } as const satisfies OptionSpecs;
 
 /** Flags a resumed run may set; the rest come from the checkpoint. */
-export const RESUMABLE_OPTIONS: ReadonlySet<string> = new Set(['resume', 'steps', 'out', 'evalEvery', 'saveEvery', 'logEvery', 'targetAccuracy', 'data']);
+export const RESUMABLE_OPTIONS: ReadonlySet<string> = new Set(['resume', 'steps', 'out', 'evalEvery', 'saveEvery', 'logEvery', 'targetAccuracy', 'data', 'threads']);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Generator, Tensor } from '@tsgrad/core';
+import { disableWorkerPool, enableWorkerPool } from '@tsgrad/ops/node';
 import { flagName, formatHelp, parseCommand, type ParsedCommand } from '../args.js';
 import { CliError, UsageError, messageOf } from '../errors.js';
 import { displayPath, type CliIo } from '../io.js';
@@ -52,17 +53,24 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     io.stdout.write(`chance: loss ${Math.log(10).toFixed(3)} per answer digit, exact match ${(100 * 10 ** -task.answerLength).toPrecision(2)}%\n`);
   }
 
-  const outcome = await runTraining({
-    task,
-    model,
-    train,
-    outDir,
-    ...(resume !== undefined ? { resume } : {}),
-    io,
-    logEvery: v.logEvery ?? Math.max(1, Math.round(train.steps / 20)),
-    evalRows: 250,
-    targetAccuracy: v.targetAccuracy,
-  });
+  // The pool gives the single-threaded results bit for bit, so a run may change --threads on resume.
+  if (v.threads > 1) io.stdout.write(`threads: ${await enableWorkerPool({ threads: v.threads })} (worker pool)\n`);
+  let outcome: TrainOutcome;
+  try {
+    outcome = await runTraining({
+      task,
+      model,
+      train,
+      outDir,
+      ...(resume !== undefined ? { resume } : {}),
+      io,
+      logEvery: v.logEvery ?? Math.max(1, Math.round(train.steps / 20)),
+      evalRows: 250,
+      targetAccuracy: v.targetAccuracy,
+    });
+  } finally {
+    if (v.threads > 1) await disableWorkerPool();
+  }
   report(outcome, task, outDir, io);
   return outcome.interrupted ? 130 : 0;
 }
