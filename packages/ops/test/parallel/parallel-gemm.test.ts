@@ -60,18 +60,14 @@ describe.each(poolCases)('pooled gemm: %s', (_name, spec) => {
   });
 });
 
-test('column bands of a batch writing one C accumulate every item in order', () => {
-  const base = makeCase(Float32Array, 10, { m: 6, n: 75, k: 12, batch: 4, accumulate: true });
-  const args = { ...base, cOffsets: [3, 3, 3, 3] } as GemmArgs<Float32Array>;
-  const [pooled, expected] = both(args);
-  expectSameBits(pooled, expected);
-  expect(pooled).not.toEqual(args.c);
-});
-
-test('a batch writing one C accumulates every item in order', () => {
-  // cOffsets all 0: C = sum over items of A_t · B_t (plus the initial C).
-  const base = makeCase(Float32Array, 9, { m: 33, n: 20, k: 12, batch: 4, accumulate: true });
-  const args = { ...base, cOffsets: [5, 5, 5, 5] } as GemmArgs<Float32Array>;
+// Every item writes the same block (all cOffsets equal): C = initial C + Σ_t A_t · B_t, which
+// the split must accumulate item by item in order, by row bands and by column bands alike.
+test.each([
+  ['row bands', 9, { m: 33, n: 20, k: 12, batch: 4, accumulate: true }, 5],
+  ['column bands', 10, { m: 6, n: 75, k: 12, batch: 4, accumulate: true }, 3],
+] as [string, number, CaseSpec, number][])('a batch writing one C accumulates every item in order, by %s', (_name, seed, spec, offset) => {
+  const base = makeCase(Float32Array, seed, spec);
+  const args = { ...base, cOffsets: new Array<number>(spec.batch!).fill(offset) } as GemmArgs<Float32Array>;
   const [pooled, expected] = both(args);
   expectSameBits(pooled, expected);
   expect(pooled).not.toEqual(args.c);
