@@ -13,6 +13,7 @@ import { gemm, gemmBackend } from '../dist/esm/kernels/gemm.js';
 import { gemmBlockedRows } from '../dist/esm/kernels/gemm-blocked.js';
 import { checkGemmArgs } from '../dist/esm/kernels/gemm-types.js';
 import { gemmWasm, loadWasmKernel } from '../dist/esm/kernels/gemm-wasm.js';
+import { bestGflops, problem } from './bench-helpers.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
@@ -39,45 +40,6 @@ const runners = {
   'gemm()': gemm,
 };
 
-function random(n, seed) {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
-
-/** A (batch of) m x k times k x n product; transA / transB read the operand transposed. */
-function problem({ m, n, k, batch = 1, transA = false, transB = false }) {
-  return {
-    m, n, k, batch,
-    a: random(batch * m * k, 1), aRowStride: transA ? 1 : k, aColStride: transA ? m : 1,
-    b: random(batch * k * n, 2), bRowStride: transB ? 1 : n, bColStride: transB ? k : 1,
-    c: new Float32Array(batch * m * n), cRowStride: n,
-    aOffsets: Array.from({ length: batch }, (_, t) => t * m * k),
-    bOffsets: Array.from({ length: batch }, (_, t) => t * k * n),
-    cOffsets: Array.from({ length: batch }, (_, t) => t * m * n),
-  };
-}
-
-function gflops(run, g) {
-  const flops = 2 * g.m * g.n * g.k * g.batch;
-  run(g);
-  let reps = 1;
-  let best = 0;
-  const until = performance.now() + seconds * 1000;
-  do {
-    const start = performance.now();
-    for (let r = 0; r < reps; r++) run(g);
-    const ms = performance.now() - start;
-    best = Math.max(best, (flops * reps) / ms / 1e6);
-    if (ms < 5) reps *= 2;
-  } while (performance.now() < until);
-  return best;
-}
-
 const cases = tiny
   ? [4, 8, 12, 16, 20, 24, 32, 48].map((s) => [`${s}x${s}x${s}`, { m: s, n: s, k: s }])
   : [
@@ -98,7 +60,7 @@ for (let round = 0; round < rounds; round++) {
   cases.forEach(([, shape], ci) => {
     names.forEach((name, ni) => {
       if (name === 'typescript' && shape.m * shape.n * shape.k > 2 ** 28) return;
-      best[ci][ni] = Math.max(best[ci][ni], gflops(runners[name], problems[ci]));
+      best[ci][ni] = Math.max(best[ci][ni], bestGflops(runners[name], problems[ci], seconds));
     });
   });
 }

@@ -15,6 +15,7 @@ import { attentionBackward, attentionForward } from '../dist/esm/kernels/attenti
 import { gemm, gemmBackend } from '../dist/esm/kernels/gemm.js';
 import { disableWorkerPool, enableWorkerPool } from '../dist/esm/node/index.js';
 import { parallelBackend, setParallelBackend } from '../dist/esm/parallel/parallel-backend.js';
+import { bestGflops, problem, random } from './bench-helpers.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
@@ -26,46 +27,6 @@ if (!argv.includes('--no-relaxed')) setFlagsFromString('--experimental-wasm-rela
 
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 const loadBefore = load();
-
-function random(n, seed) {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
-
-/** A (batch of) m x k times k x n product; transA / transB read the operand transposed. */
-function problem({ m, n, k, batch = 1, transA = false, transB = false }) {
-  return {
-    m, n, k, batch,
-    a: random(batch * m * k, 1), aRowStride: transA ? 1 : k, aColStride: transA ? m : 1,
-    b: random(batch * k * n, 2), bRowStride: transB ? 1 : n, bColStride: transB ? k : 1,
-    c: new Float32Array(batch * m * n), cRowStride: n,
-    aOffsets: Array.from({ length: batch }, (_, t) => t * m * k),
-    bOffsets: Array.from({ length: batch }, (_, t) => t * k * n),
-    cOffsets: Array.from({ length: batch }, (_, t) => t * m * n),
-  };
-}
-
-/** Best GFLOPS of `gemm(g)` over `seconds`, timing batches of calls of at least 5 ms. */
-function gflops(g) {
-  const flops = 2 * g.m * g.n * g.k * g.batch;
-  gemm(g);
-  let reps = 1;
-  let best = 0;
-  const until = performance.now() + seconds * 1000;
-  do {
-    const start = performance.now();
-    for (let r = 0; r < reps; r++) gemm(g);
-    const ms = performance.now() - start;
-    best = Math.max(best, (flops * reps) / ms / 1e6);
-    if (ms < 5) reps *= 2;
-  } while (performance.now() < until);
-  return best;
-}
 
 /** Best fwd+bwd milliseconds of causal attention (B, H, T, d) over `seconds` (at least 3 runs). */
 function attentionMs([B, H, T, d]) {
@@ -111,7 +72,7 @@ for (let round = 0; round < rounds; round++) {
   problems.forEach((g, ci) => {
     [null, pool].forEach((backend, bi) => {
       setParallelBackend(backend);
-      gemmBest[ci][bi] = Math.max(gemmBest[ci][bi], gflops(g));
+      gemmBest[ci][bi] = Math.max(gemmBest[ci][bi], bestGflops(gemm, g, seconds));
     });
   });
   attentionCases.forEach((shape, ci) => {
