@@ -24,6 +24,8 @@
  * v128.load32_splat with an offset costs an extra address instruction, so for wide products
  * packed A stores each value already splatted across a v128 and the kernel reads it with a plain
  * v128.load. Without FMA the loop is bound by instruction issue: every instruction saved counts.
+ * With FMA it is bound by the multiply-adds, the extra address instructions come free, and the
+ * compact packing always wins (by 3-9% on this repo's benchmark shapes, packing included).
  */
 import { MR, NR, kernelScalarA, kernelSplatA } from './gemm-f32-tile';
 import { packASplat, packAScalar, packB } from './gemm-f32-pack';
@@ -37,8 +39,9 @@ const A_BLOCK: i32 = 64 * KC;
 /** Columns of a packed B block (KC x NC = 2 MiB, fits L3). */
 const NC: i32 = 2048;
 /** Narrower products use compact packed A (kernelScalarA): each packed value of A serves only
- * n / NR tiles, too few to pay for writing it splatted (16 bytes instead of 4). */
-const SPLAT_MIN_N: i32 = 48;
+ * n / NR tiles, too few to pay for writing it splatted (16 bytes instead of 4). The FMA build
+ * never splats (see above). */
+const SPLAT_MIN_N: i32 = ASC_FEATURE_RELAXED_SIMD ? i32.MAX_VALUE : 48;
 
 /** Bytes of scratch the driver must reserve at `work`: packed A, packed B and one C tile. */
 export function workspaceBytes(): i32 {
