@@ -1,4 +1,4 @@
-import { ArgumentError, Tensor, tensor } from '@tsgrad/core';
+import { ArgumentError, Generator, Tensor, randn, tensor, zeros } from '@tsgrad/core';
 import { Adam, AdamW, SGD, clipGradNorm, lrCosineSchedule, type Optimizer } from '../../src/index.js';
 import { NN_FIXTURE_DIR, asFloat64, loadFixture, type FixtureCase } from '../fixtures/load-fixture.js';
 import { join } from 'node:path';
@@ -100,6 +100,30 @@ describe('clipGradNorm matches torch.nn.utils.clip_grad_norm_', () => {
     Array.from(p0.grad.toTypedArray()).forEach((v, i) => expect(v).toBeCloseTo(asFloat64(c.outputs.g0, 'g0').data[i]!, 12));
     if (c.outputs.g1) Array.from(p1.grad!.toTypedArray()).forEach((v, i) => expect(v).toBeCloseTo(asFloat64(c.outputs.g1, 'g1').data[i]!, 12));
     else expect(p1.grad).toBeNull();
+  });
+});
+
+describe('clipGradNorm on float32 and strided gradients', () => {
+  // Random shapes, some gradients transposed views: every result equals sum-of-squares and
+  // mul_ done through the tensor ops, bit for bit, and each clipped gradient's version moves.
+  test.each([1, 2, 3, 4, 5])('seed %i', (seed) => {
+    const g = new Generator(seed);
+    const shapes = Array.from({ length: 4 }, () => [g.integer(1, 10), g.integer(1, 10)]);
+    const grads = shapes.map((s, i) => {
+      const t = randn(s, { generator: g }).mul(3);
+      return i % 2 === 1 ? t.mT : t;
+    });
+    const params = grads.map((gr) => zeros(gr.shape).requiresGrad_());
+    params.forEach((p, i) => (p.grad = grads[i]!));
+    const expectedNorm = Math.sqrt(grads.reduce((s, gr) => s + Array.from(gr.toTypedArray()).reduce((a, v) => a + v * v, 0), 0));
+    const coef = 0.5 / (expectedNorm + 1e-6);
+    const expected = grads.map((gr) => Array.from(gr.mul(coef).toTypedArray()));
+    const versions = grads.map((gr) => gr.version);
+    expect(clipGradNorm(params, 0.5)).toBeCloseTo(expectedNorm, 10);
+    params.forEach((p, i) => {
+      expect(Array.from(p.grad!.toTypedArray())).toEqual(expected[i]);
+      expect(p.grad!.version).toBeGreaterThan(versions[i]!);
+    });
   });
 });
 
