@@ -2,12 +2,12 @@ import { Generator } from '@tsgrad/core';
 import { LAYER_NORM_WASM_MIN, layerNormBackwardWasm, layerNormForwardWasm } from '@tsgrad/ops';
 import { layerNormBackwardReference, layerNormForwardReference } from '../../src/functional/layer-norm-kernels.js';
 
-// The WebAssembly SIMD LayerNorm (float64 arithmetic, float32 storage) against the reference loops.
+// The WebAssembly SIMD LayerNorm (float32 arithmetic) against the float64 reference loops.
 describe('layerNorm WebAssembly kernels agree with the reference loops (float32 tolerance)', () => {
   const g = new Generator(8);
   const random = (n: number, scale = 1, shift = 0) => Float32Array.from({ length: n }, () => g.normal() * scale + shift);
   // Ragged widths (not multiples of 4), offsets, a large mean, accumulators that start non-zero.
-  const cases: [rows: number, d: number, shift: number][] = [[32, 8, 0], [40, 13, 0], [16, 64, 0], [9, 67, 3], [5, 130, 100], [300, 64, 0]];
+  const cases: [rows: number, d: number, shift: number][] = [[32, 8, 0], [40, 13, 0], [16, 64, 0], [9, 67, 3], [5, 130, 100], [300, 64, 0], [64, 64, 1000]];
   for (const [rows, d, shift] of cases) {
     test(`rows ${rows} d ${d} mean ${shift}`, () => {
       const [xo, wo, bo, go] = [3, 1, 2, 5];
@@ -24,16 +24,27 @@ describe('layerNorm WebAssembly kernels agree with the reference loops (float32 
         for (let i = 0; i < r.length; i++) expect(Math.abs(a[i]! - r[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(r[i]!)));
       };
       close(outW, outR, 1e-6);
-      close(sW.mean, sR.mean, 1e-12);
-      close(sW.rstd, sR.rstd, 1e-12);
+      close(sW.mean, sR.mean, 1e-6);
+      close(sW.rstd, sR.rstd, 1e-6);
       const acc = () => Float64Array.from({ length: d }, (_, j) => 0.25 * j);
       const [dxW, dxR] = [new Float32Array(rows * d), new Float32Array(rows * d)];
       const [dwW, dbW, dwR, dbR] = [acc(), acc(), acc(), acc()];
       expect(layerNormBackwardWasm(dxW, dy, go, x, xo, w, wo, rows, d, sR, dwW, dbW)).toBe(true);
       layerNormBackwardReference(dxR, dy, go, x, xo, w, wo, rows, d, sR, dwR, dbR);
       close(dxW, dxR, 1e-6);
-      close(dwW, dwR, 1e-9);
-      close(dbW, dbR, 1e-9);
+      // dw and db sum over the rows in float32 partial sums: the error scales with the
+      // magnitudes summed (Σ|dy·x̂|, Σ|dy|), not with the result, which may cancel.
+      for (let j = 0; j < d; j++) {
+        let absDw = 0;
+        let absDb = 0;
+        for (let r = 0; r < rows; r++) {
+          const g = dy[go + r * d + j]!;
+          absDw += Math.abs(g * (x[xo + r * d + j]! - sR.mean[r]!) * sR.rstd[r]!);
+          absDb += Math.abs(g);
+        }
+        expect(Math.abs(dwW[j]! - dwR[j]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(dwR[j]!) + absDw));
+        expect(Math.abs(dbW[j]! - dbR[j]!)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(dbR[j]!) + absDb));
+      }
     });
   }
 

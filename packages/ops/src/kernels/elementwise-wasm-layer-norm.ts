@@ -16,8 +16,10 @@ const MIN_D = 8;
  * LayerNorm forward over the last dim in WebAssembly SIMD, with the signature of nn's
  * `layerNormForwardRows` restricted to float32: `rows` rows of `d` from `xs[xo]`, weight and
  * bias from `ws[wo]`, `bs[bo]`, output row-major from 0, mean and rstd per row into `stats`.
- * Computed in float64 like the JavaScript kernel (float32 only as storage). Returns false
- * (nothing written) when small or without SIMD.
+ * Computed in float32 like PyTorch's CPU kernel, each row shifted by its first element so a
+ * large mean costs no accuracy (assembly/elementwise-layer-norm.ts); against the float64
+ * JavaScript kernel the output agrees within ~1e-6 relative. Returns false (nothing written)
+ * when small or without SIMD.
  */
 export function layerNormForwardWasm(
   out: Float32Array, xs: Float32Array, xo: number, ws: Float32Array, wo: number, bs: Float32Array, bo: number,
@@ -48,7 +50,8 @@ export function layerNormForwardWasm(
 
 /**
  * LayerNorm backward in WebAssembly SIMD, with the signature of nn's `layerNormBackwardRows`
- * restricted to float32: dx row-major from 0; dw and db (float64, length d) accumulated into.
+ * restricted to float32: dx row-major from 0; dw and db (float64, length d) accumulated into,
+ * through float32 partial sums of a few rows each. Float32 arithmetic as in the forward.
  * Returns false (nothing written) when small or without SIMD.
  */
 export function layerNormBackwardWasm(
@@ -60,7 +63,7 @@ export function layerNormBackwardWasm(
   const w = elementwiseWasm();
   if (w === null) return false;
   // float64 accumulators and statistics first (the base is 16-byte aligned), then float32 data.
-  const dwAt = stage(w, 8 * (2 * padded(d) + 2 * padded(rows)) + 4 * (3 * padded(n) + padded(d)));
+  const dwAt = stage(w, 8 * (2 * padded(d) + 2 * padded(rows)) + 4 * (3 * padded(n) + 3 * padded(d)));
   if (dwAt < 0) return false;
   const dbAt = dwAt + 8 * padded(d);
   const mAt = dbAt + 8 * padded(d);
@@ -69,6 +72,7 @@ export function layerNormBackwardWasm(
   const xAt = gAt + 4 * padded(n);
   const wAt = xAt + 4 * padded(n);
   const dxAt = wAt + 4 * padded(d);
+  const partAt = dxAt + 4 * padded(n);
   const { f32, f64 } = w;
   f64.set(dw, dwAt >> 3);
   f64.set(db, dbAt >> 3);
@@ -77,7 +81,7 @@ export function layerNormBackwardWasm(
   f32.set(gs.subarray(go, go + n), gAt >> 2);
   f32.set(xs.subarray(xo, xo + n), xAt >> 2);
   f32.set(ws.subarray(wo, wo + d), wAt >> 2);
-  w.exports.layerNormBackward(gAt, xAt, wAt, mAt, rAt, dxAt, dwAt, dbAt, rows, d);
+  w.exports.layerNormBackward(gAt, xAt, wAt, mAt, rAt, dxAt, dwAt, dbAt, partAt, rows, d);
   dx.set(f32.subarray(dxAt >> 2, (dxAt >> 2) + n));
   dw.set(f64.subarray(dwAt >> 3, (dwAt >> 3) + d));
   db.set(f64.subarray(dbAt >> 3, (dbAt >> 3) + d));

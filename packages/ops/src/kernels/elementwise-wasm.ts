@@ -24,7 +24,7 @@ export interface ElementwiseWasmExports {
   copyStrided4(src: number, dst: number, s0: number, s1: number, s2: number, s3: number, t0: number, t1: number, t2: number, t3: number): void;
   layerNormForward(x: number, w: number, b: number, out: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
   layerNormBackward(
-    dy: number, x: number, w: number, mean: number, rstd: number, dx: number, dw: number, db: number, rows: number, d: number,
+    dy: number, x: number, w: number, mean: number, rstd: number, dx: number, dw: number, db: number, part: number, rows: number, d: number,
   ): void;
 }
 
