@@ -1,4 +1,4 @@
-import { allocate, type DType } from '../dtype.js';
+import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { reductionLayout } from '../kernels/reduce.js';
 import { defineOp, registerMethod } from '../registry.js';
@@ -20,7 +20,46 @@ function sumType(dtype: DType): DType {
   return dtype === 'bool' ? 'int32' : dtype;
 }
 
+/**
+ * Sums a contiguous `x` over its first `k` dims (a broadcast batch, as in a bias gradient)
+ * column by column, without moving the reduced dims last: each output adds its elements in
+ * the same order as the row-wise kernel, so the results are identical.
+ */
+/** acc[j] += Σ_r data[offset + r·n + j] over `count` rows, n = acc.length, rows in order. */
+function addColumns(acc: Float64Array, data: TypedArray, offset: number, count: number): void {
+  const n = acc.length;
+  for (let r = 0, start = offset; r < count; r++, start += n) {
+    for (let j = 0; j < n; j++) acc[j] += data[start + j]!;
+  }
+}
+
+/**
+ * {@link addColumns} for float32 alone: V8 keeps one function's element loads specialised to
+ * one array type, and float32 gradients are the common case (a bias's, through sumToShape).
+ */
+function addColumnsF32(acc: Float64Array, data: Float32Array, offset: number, count: number): void {
+  const n = acc.length;
+  for (let r = 0, start = offset; r < count; r++, start += n) {
+    for (let j = 0; j < n; j++) acc[j] += data[start + j]!;
+  }
+}
+
+function sumLeadingDims(x: Tensor, k: number, keepDim: boolean): Tensor {
+  const count = x.shape.slice(0, k).reduce((p, q) => p * q, 1);
+  const shape = x.shape.slice(k);
+  const n = shape.reduce((p, q) => p * q, 1);
+  const acc = new Float64Array(n);
+  const data = x.storage.data;
+  if (data instanceof Float32Array) addColumnsF32(acc, data, x.offset, count);
+  else addColumns(acc, data, x.offset, count);
+  const out = allocate(sumType(x.dtype), n);
+  out.set(acc);
+  return Tensor.fromData(out, keepDim ? [...x.shape.slice(0, k).map(() => 1), ...shape] : shape);
+}
+
 function sumKernel(x: Tensor, dims: readonly number[], keepDim: boolean): Tensor {
+  const leading = dims.length > 0 && dims.length < x.ndim && dims.every((d, i) => d === i);
+  if (leading && x.isContiguous()) return sumLeadingDims(x, dims.length, keepDim);
   const layout = reductionLayout(x, dims);
   const out = allocate(sumType(x.dtype), layout.rows);
   const { data, length } = layout;
