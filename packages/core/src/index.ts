@@ -11,6 +11,7 @@ export {
   type TypedArray,
   type TypedArrayFor,
   allocate,
+  allocateUninitialized,
   assertFloat,
   castScalar,
   dtypeOfArray,

@@ -1,4 +1,4 @@
-import { allocate, type DType, type TypedArray } from '../dtype.js';
+import { allocateUninitialized, type DType, type TypedArray } from '../dtype.js';
 import { broadcastShapes, broadcastStrides, contiguousStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { coalesceDims, forEachRow } from './strided.js';
@@ -45,7 +45,7 @@ export function setFloat32RowsKernel(kernel: Float32RowsKernel | null): void {
  */
 export function mapBinary(op: string, a: Tensor, b: Tensor, dtype: DType, row: BinaryRow, fast?: Float32RowsOp): Tensor {
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const out = allocate(dtype, shape.reduce((x, y) => x * y, 1));
+  const out = allocateUninitialized(dtype, shape.reduce((x, y) => x * y, 1));
   if (out.length === 0) return Tensor.fromData(out, shape);
   const { shape: s, strides } = coalesceDims(shape, [
     contiguousStrides(shape),
@@ -86,7 +86,7 @@ export function mapBinary(op: string, a: Tensor, b: Tensor, dtype: DType, row: B
 
 /** Applies a unary row kernel over `x` (any strides), writing a new contiguous tensor of `dtype`. */
 export function mapUnary(x: Tensor, dtype: DType, row: UnaryRow): Tensor {
-  const out = allocate(dtype, x.size);
+  const out = allocateUninitialized(dtype, x.size);
   if (out.length === 0) return Tensor.fromData(out, x.shape);
   const { shape: s, strides } = coalesceDims(x.shape, [contiguousStrides(x.shape), x.strides]);
   const last = s.length - 1;

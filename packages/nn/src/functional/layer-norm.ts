@@ -1,4 +1,4 @@
-import { Tensor, allocate, defineOp, div, isGradEnabled, mul, sub, sum, type DType } from '@tsgrad/core';
+import { Tensor, allocate, allocateUninitialized, defineOp, div, isGradEnabled, mul, sub, sum, type DType } from '@tsgrad/core';
 import { layerNormBackwardWasm, layerNormForwardWasm, sqrt } from '@tsgrad/ops';
 import {
   checkAffine,
@@ -33,7 +33,7 @@ function forwardKernel(x: Tensor, weight: Tensor, bias: Tensor, eps: number, dty
   const { data: xs, offset: xo } = rowData(x);
   const { data: ws, offset: wo } = rowData(weight);
   const { data: bs, offset: bo } = rowData(bias);
-  const out = allocate(dtype, x.size);
+  const out = allocateUninitialized(dtype, x.size);
   const stats = { mean: new Float64Array(rows), rstd: new Float64Array(rows) };
   // WebAssembly SIMD branch for float32 (the JavaScript kernel where it declines).
   const wasm = out instanceof Float32Array && xs instanceof Float32Array && ws instanceof Float32Array &&
@@ -48,7 +48,7 @@ function backwardKernel(dy: Tensor, x: Tensor, weight: Tensor, bias: Tensor, sta
   const { data: gs, offset: go } = rowData(dy);
   const { data: xs, offset: xo } = rowData(x);
   const { data: ws, offset: wo } = rowData(weight);
-  const dx = allocate(x.dtype, x.size);
+  const dx = allocateUninitialized(x.dtype, x.size);
   const dw = new Float64Array(d);
   const db = new Float64Array(d);
   // WebAssembly SIMD branch for float32 (the JavaScript kernel where it declines).

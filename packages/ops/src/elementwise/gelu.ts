@@ -1,6 +1,7 @@
 import {
   ArgumentError,
   Tensor,
+  allocateUninitialized,
   add,
   defineOp,
   isGradEnabled,
@@ -77,8 +78,8 @@ const Gelu = defineOp<'x', GeluForwardArgs, Float32Array | null>({
     const dtype = floatResultType('gelu', x.dtype);
     if (keepDerivative && approximate === 'none' && x.dtype === 'float32' && x.isContiguous()) {
       // Both kernels yield gelu' for little more than gelu alone.
-      const y = new Float32Array(x.size);
-      const derivative = new Float32Array(x.size);
+      const y = allocateUninitialized('float32', x.size);
+      const derivative = allocateUninitialized('float32', x.size);
       // WebAssembly SIMD (float32 math, ~1.5e-6 relative); the JavaScript table kernel where it declines.
       const xs = x.storage.data;
       if (!(xs instanceof Float32Array && geluWithGradWasm(y, derivative, xs, x.offset, x.size))) {

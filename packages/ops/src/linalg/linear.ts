@@ -2,7 +2,7 @@ import {
   ArgumentError,
   ShapeError,
   Tensor,
-  allocate,
+  allocateUninitialized,
   cast,
   defineOp,
   fmtShape,
@@ -25,7 +25,7 @@ const Linear: Op<'x' | 'weight' | 'bias', Record<string, never>> = defineOp({
     const dtype = promoteTypes(matmulType('linear', x, weight), bias.dtype) as FloatDType;
     const outF = weight.shape[0]!;
     const rows = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
-    const out = allocate(dtype, rows * outF) as FloatArray;
+    const out = allocateUninitialized(dtype, rows * outF) as FloatArray;
     // Every output row starts as the bias; the GEMM then accumulates x·Wᵀ onto it.
     const b = cast(bias, dtype).toTypedArray() as FloatArray;
     for (let r = 0; r < rows; r++) out.set(b, r * outF);

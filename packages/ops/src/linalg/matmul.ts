@@ -3,7 +3,7 @@ import {
   DTypeError,
   ShapeError,
   Tensor,
-  allocate,
+  allocateUninitialized,
   broadcastShapes,
   cast,
   defineOp,
@@ -58,7 +58,8 @@ const MatMul: Op<'a' | 'b', Record<string, never>> = defineOp({
     const batchShape = matmulBatchShape('matmul', a.shape, b.shape);
     const m = a.shape[a.ndim - 2]!;
     const n = b.shape[b.ndim - 1]!;
-    const out = allocate(dtype, batchShape.reduce((x, y) => x * y, 1) * m * n) as FloatArray;
+    // The GEMM writes every element (zeros for an empty k).
+    const out = allocateUninitialized(dtype, batchShape.reduce((x, y) => x * y, 1) * m * n) as FloatArray;
     matmulInto(out, cast(a, dtype), cast(b, dtype), batchShape, false);
     return Tensor.fromData(out, [...batchShape, m, n]);
   },

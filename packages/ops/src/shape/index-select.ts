@@ -2,6 +2,7 @@ import {
   ShapeError,
   Tensor,
   allocate,
+  allocateUninitialized,
   contiguous,
   defineOp,
   fmtShape,
@@ -43,7 +44,7 @@ const IndexSelect: Op<'x' | 'index', IndexArgs> = defineOp<'x' | 'index', IndexA
     const src = contiguous(x);
     const { outer, size, inner } = around(x.shape, dim);
     const shape = x.ndim === 0 ? [] : x.shape.map((s, d) => (d === dim ? index.size : s));
-    const out = allocate(x.dtype, outer * index.size * inner);
+    const out = allocateUninitialized(x.dtype, outer * index.size * inner);
     const idx = indexData(index);
     indexSelectRows(out, src.storage.data, src.offset, outer, size, inner, idx.data, idx.offset, index.size);
     return Tensor.fromData(out, shape);
