@@ -92,6 +92,16 @@ export function copyRows(src: usize, s0: i32, s1: i32, s2: i32, dst: usize, d0: 
     for (let b = 0; b < n1; b++) {
       let sp = src + <usize>((a * s0 + b * s1) << 2);
       let dp = dst + <usize>((a * d0 + b * d1) << 2);
+      if ((w & 3) == 0) {
+        // Whole vectors, inline: a call per row costs about as much as a short row's copy.
+        const bytes = <usize>w << 2;
+        for (let c = 0; c < n2; c++) {
+          for (let o: usize = 0; o < bytes; o += 16) v128.store(dp + o, v128.load(sp + o));
+          sp += <usize>(s2 << 2);
+          dp += <usize>(d2 << 2);
+        }
+        continue;
+      }
       for (let c = 0; c < n2; c++) {
         copyF32(dp, sp, w);
         sp += <usize>(s2 << 2);
