@@ -4,7 +4,7 @@
 //   --relaxed-simd  enable WebAssembly relaxed SIMD (FMA) in runtimes that keep it behind a flag
 // Compiles src/kernels/attention*.ts with tsc into a temp folder first (no build needed).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +21,8 @@ const tsc = join(pkg, '..', '..', 'node_modules', '.bin', 'tsc');
 execFileSync(tsc, [join(pkg, 'src/kernels/attention.ts'), '--outDir', out, '--target', 'ES2022',
   '--module', 'ES2022', '--moduleResolution', 'Bundler', '--strict', '--skipLibCheck', '--rootDir', join(pkg, 'src')], { stdio: 'inherit' });
 writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+// The kernels import @tsgrad/core (built): resolve it from the repository's node_modules.
+symlinkSync(join(pkg, '..', '..', 'node_modules'), join(out, 'node_modules'));
 const kernels = await import(pathToFileURL(join(out, 'kernels', 'attention.js')).href);
 
 const js = flags.includes('--js');

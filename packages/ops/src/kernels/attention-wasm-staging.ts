@@ -1,3 +1,4 @@
+import { allocateUninitialized } from '@tsgrad/core';
 import type { AttentionArgs, AttentionLayout } from './attention-args.js';
 import { layoutSpan, operandDims, type OperandDims } from './attention-layout.js';
 import { wasmRegions, type AttentionWasmExports } from './attention-wasm.js';
@@ -235,15 +236,21 @@ export function stageBackward(
   };
 }
 
+/** A fresh array holding a copy of `view` (module memory), without zero-filling it first. */
+function copyOut(view: Float32Array): Float32Array {
+  const out = allocateUninitialized('float32', view.length);
+  out.set(view);
+  return out;
+}
+
 /** Copies the forward's out (B, Hq, L, Ev), in its layout, and lse (B, Hq, L) out of the module's memory. */
 export function forwardResults(
   w: AttentionWasmExports, a: AttentionArgs<Float32Array>, staged: ForwardStaging,
 ): { out: Float32Array; lse: Float64Array } {
   const dims = operandDims(a);
   const outFrom = laidOut(w, a.layouts?.out, dims.out, staged.outAt, staged.outLaidAt);
-  // slice() allocates and copies in one pass, with no zero-fill first.
   return {
-    out: new Float32Array(w.memory.buffer, outFrom, size(dims.out)).slice(),
+    out: copyOut(new Float32Array(w.memory.buffer, outFrom, size(dims.out))),
     lse: new Float64Array(w.memory.buffer, staged.lseAt, a.batch * a.headsQ * a.lenQ).slice(),
   };
 }
@@ -259,11 +266,11 @@ export function backwardResults(
   const dvFrom = laidOut(w, lay.dv, dims.dv, staged.dvAt, staged.dvLaidAt);
   const buffer = w.memory.buffer;
   const grads = {
-    dq: new Float32Array(buffer, dqFrom, size(dims.dq)).slice(),
-    dk: new Float32Array(buffer, dkFrom, size(dims.dk)).slice(),
-    dv: new Float32Array(buffer, dvFrom, size(dims.dv)).slice(),
+    dq: copyOut(new Float32Array(buffer, dqFrom, size(dims.dq))),
+    dk: copyOut(new Float32Array(buffer, dkFrom, size(dims.dk))),
+    dv: copyOut(new Float32Array(buffer, dvFrom, size(dims.dv))),
   };
   if (!wantMaskGrad) return grads;
   const maskLength = a.batch * a.headsQ * a.lenQ * a.lenKv;
-  return { ...grads, dMask: new Float32Array(buffer, staged.dMaskAt, maskLength).slice() };
+  return { ...grads, dMask: copyOut(new Float32Array(buffer, staged.dMaskAt, maskLength)) };
 }
