@@ -1,11 +1,13 @@
 /**
- * Loading of the float32 elementwise WebAssembly SIMD module (assembly/elementwise-simd.ts)
- * and staging of operands in its memory. The module compiles synchronously on first use; a
- * browser main thread refuses that for modules over 4 KB, so there {@link initElementwiseWasm}
- * compiles it asynchronously first. Where WebAssembly SIMD is missing (or not yet compiled),
- * {@link elementwiseWasm} is null and callers keep their JavaScript kernels.
+ * Loading of the float32 elementwise WebAssembly module (assembly/elementwise-simd.ts) and
+ * staging of operands in its memory. Of its two builds the relaxed-SIMD one (fused
+ * multiply-add) is used where the runtime validates it, the SIMD one otherwise. The module
+ * compiles synchronously on first use; a browser main thread refuses that for modules over
+ * 4 KB, so there {@link initElementwiseWasm} compiles it asynchronously first. Where
+ * WebAssembly SIMD is missing (or not yet compiled), {@link elementwiseWasm} is null and
+ * callers keep their JavaScript kernels.
  */
-import { ELEMENTWISE_WASM_SIMD } from './wasm/elementwise-f32-wasm.generated.js';
+import { ELEMENTWISE_WASM_RELAXED_SIMD, ELEMENTWISE_WASM_SIMD } from './wasm/elementwise-f32-wasm.generated.js';
 
 /** The functions exported by assembly/elementwise-simd.ts (addresses are byte offsets). */
 export interface ElementwiseWasmExports {
@@ -35,57 +37,89 @@ export interface ElementwiseWasm {
   f64: Float64Array;
 }
 
-let loaded: ElementwiseWasm | null | undefined;
-/** The module compiled by {@link initElementwiseWasm}, if it ran. */
-let compiled: WebAssembly.Module | undefined;
+/** The two builds: fused multiply-add through relaxed SIMD, or multiply + add. */
+export type ElementwiseWasmVariant = 'relaxed-simd' | 'simd';
 
-/** The module's bytes, or null where this runtime lacks WebAssembly SIMD. */
-function moduleBytes(): Uint8Array<ArrayBuffer> | null {
+const sources: Record<ElementwiseWasmVariant, string> = {
+  'relaxed-simd': ELEMENTWISE_WASM_RELAXED_SIMD,
+  simd: ELEMENTWISE_WASM_SIMD,
+};
+
+let loaded: ElementwiseWasm | null | undefined;
+/** Which build `loaded` is. */
+let loadedVariant: ElementwiseWasmVariant | null = null;
+/** Byte address where staging starts in `loaded`: after its data and the kept region, 16-byte aligned (-1: not yet known). */
+let base = -1;
+/** Modules compiled by {@link initElementwiseWasm}, if it ran. */
+const compiled: Partial<Record<ElementwiseWasmVariant, WebAssembly.Module>> = {};
+
+/** The bytes of `variant`, or null where this runtime does not validate them. */
+function moduleBytes(variant: ElementwiseWasmVariant): Uint8Array<ArrayBuffer> | null {
   if (typeof WebAssembly !== 'object') return null;
-  const text = atob(ELEMENTWISE_WASM_SIMD);
+  const text = atob(sources[variant]);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return WebAssembly.validate(bytes) ? bytes : null;
 }
 
-/** The instantiated module, or null where this runtime lacks WebAssembly SIMD. */
+/** The compiled module of `variant`, or null where this runtime lacks its instruction set. */
+function compile(variant: ElementwiseWasmVariant): WebAssembly.Module | null {
+  const known = compiled[variant];
+  if (known !== undefined) return known;
+  const bytes = moduleBytes(variant);
+  return bytes === null ? null : new WebAssembly.Module(bytes);
+}
+
+/** The instantiated module (the relaxed-SIMD build first), or null where this runtime lacks WebAssembly SIMD. */
 export function elementwiseWasm(): ElementwiseWasm | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  try {
-    const module = compiled ?? (() => {
-      const bytes = moduleBytes();
-      return bytes === null ? null : new WebAssembly.Module(bytes);
-    })();
-    if (module === null) return null;
-    // The AssemblyScript stub runtime only imports abort(), unreachable with --noAssert.
-    const abort = (): never => {
-      throw new Error('elementwise wasm: abort');
-    };
-    const exports = new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as ElementwiseWasmExports;
-    loaded = { exports, f32: new Float32Array(exports.memory.buffer), f64: new Float64Array(exports.memory.buffer) };
-  } catch {
-    loaded = null;
+  for (const variant of ['relaxed-simd', 'simd'] as const) {
+    try {
+      const module = compile(variant);
+      if (module === null) continue;
+      // The AssemblyScript stub runtime only imports abort(), unreachable with --noAssert.
+      const abort = (): never => {
+        throw new Error('elementwise wasm: abort');
+      };
+      const exports = new WebAssembly.Instance(module, { env: { abort } }).exports as unknown as ElementwiseWasmExports;
+      loaded = { exports, f32: new Float32Array(exports.memory.buffer), f64: new Float64Array(exports.memory.buffer) };
+      loadedVariant = variant;
+      base = -1;
+      return loaded;
+    } catch {
+      continue;
+    }
   }
   return loaded;
 }
 
 /**
- * Compiles the elementwise module asynchronously, for browser main threads that refuse
- * synchronous compiles of modules over 4 KB (without it they keep the JavaScript kernels).
- * Resolves to whether the WebAssembly kernels are available. Safe to call repeatedly.
+ * Compiles the builds asynchronously, for browser main threads that refuse synchronous
+ * compiles of modules over 4 KB (without it they keep the JavaScript kernels). Resolves to
+ * whether the WebAssembly kernels are available. Safe to call repeatedly.
  */
 export async function initElementwiseWasm(): Promise<boolean> {
-  if (loaded) return true;
-  const bytes = moduleBytes();
-  if (bytes === null) return false;
-  compiled = await WebAssembly.compile(bytes);
+  if (loaded && loadedVariant === 'relaxed-simd') return true;
+  for (const variant of ['relaxed-simd', 'simd'] as const) {
+    if (compiled[variant] !== undefined) continue;
+    const bytes = moduleBytes(variant);
+    if (bytes !== null) compiled[variant] = await WebAssembly.compile(bytes);
+  }
   loaded = undefined;
   return elementwiseWasm() !== null;
 }
 
-/** Byte address where staging starts: after the module's data and the kept region, 16-byte aligned. */
-let base = -1;
+/**
+ * Re-picks the build after the runtime gained a feature (relaxed SIMD through
+ * `enableRelaxedSimd`), starting a fresh instance if the relaxed-SIMD build now validates.
+ * Returns the build in use, or null without WebAssembly SIMD.
+ */
+export function refreshElementwiseWasm(): ElementwiseWasmVariant | null {
+  if (loadedVariant !== 'relaxed-simd') loaded = undefined;
+  return elementwiseWasm() === null ? null : loadedVariant;
+}
+
 
 /**
  * Bytes kept below the staging area for data copied in once and reused by every call; none
