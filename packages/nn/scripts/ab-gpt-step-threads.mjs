@@ -19,20 +19,10 @@ await enableWorkerPool({ threads: Number(values.threads) });
 const { parallelBackend, setParallelBackend } = await import('@tsgrad/ops');
 const pool = parallelBackend();
 setParallelBackend(null);
-const { Generator, randint } = await import('@tsgrad/core');
-const { AdamW, GPT } = await import('@tsgrad/nn');
+const { tinyGptBatch, tinyGptTrainer } = await import('./tiny-gpt.mjs');
 
-function trainer() {
-  const model = new GPT({
-    vocabSize: 65, contextLength: 64, dModel: 64, numLayers: 2, numHeads: 4, dFf: 256,
-    positional: 'learned', norm: 'layernorm', ffn: 'gelu', bias: false, dropout: 0, generator: new Generator(1337),
-  });
-  return { model, optimizer: new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 }) };
-}
-const trainers = [trainer(), trainer()];
-const data = new Generator(7);
-const idx = randint(0, 65, [16, 64], { generator: data });
-const targets = randint(0, 65, [16, 64], { generator: data });
+const trainers = [tinyGptTrainer(), tinyGptTrainer()];
+const { idx, targets } = tinyGptBatch();
 const gapMs = Number(values['gap-ms']);
 const busy = (ms) => {
   const until = performance.now() + ms;

@@ -31,31 +31,11 @@ if (Number(values.threads) > 1) {
   const options = { ...JSON.parse(values.pool), threads: Number(values.threads) };
   console.log(`worker pool: ${await enableWorkerPool(options)} threads, ${values.pool}`);
 }
-const { Generator, randint } = await import('@tsgrad/core');
-const { AdamW, GPT, clipGradNorm } = await import('@tsgrad/nn');
+const { clipGradNorm } = await import('@tsgrad/nn');
+const { tinyGptBatch, tinyGptTrainer } = await import('./tiny-gpt.mjs');
 
-const config = {
-  vocabSize: 65,
-  contextLength: 64,
-  dModel: 64,
-  numLayers: 2,
-  numHeads: 4,
-  dFf: 256,
-  positional: 'learned',
-  norm: 'layernorm',
-  ffn: 'gelu',
-  bias: false,
-  dropout: 0,
-  generator: new Generator(1337),
-};
-const batch = 16;
-const model = new GPT(config);
-model.train();
-const params = model.parameters();
-const optimizer = new AdamW(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 });
-const data = new Generator(7);
-const idx = randint(0, config.vocabSize, [batch, config.contextLength], { generator: data });
-const targets = randint(0, config.vocabSize, [batch, config.contextLength], { generator: data });
+const { model, params, optimizer } = tinyGptTrainer();
+const { idx, targets } = tinyGptBatch();
 
 const loadBefore = loadavg();
 const phases = { forward: [], backward: [], clip: [], optimizer: [], total: [] };
