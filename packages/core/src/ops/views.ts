@@ -1,4 +1,4 @@
-import { allocate } from '../dtype.js';
+import { allocate, allocateUninitialized } from '../dtype.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { copyStrided } from '../kernels/strided.js';
 import { assignRow, updateInPlace } from '../kernels/elementwise.js';
@@ -36,7 +36,7 @@ declare module '../tensor.js' {
 
 /** A contiguous copy of any view. */
 function copyContiguous(x: Tensor): Tensor {
-  const data = allocate(x.dtype, x.size);
+  const data = allocateUninitialized(x.dtype, x.size);
   copyStrided(x.storage.data, x.offset, x.strides, x.shape, data);
   return Tensor.fromData(data, x.shape);
 }

@@ -1,4 +1,4 @@
-import { ArgumentError, Tensor, allocate, defineOp, isGradEnabled, mul, sub, type TypedArray } from '@tsgrad/core';
+import { ArgumentError, Tensor, allocate, allocateUninitialized, defineOp, isGradEnabled, mul, sub, type TypedArray } from '@tsgrad/core';
 import { SOFTMAX_STATS_PER_ROW, shiftScaleRowsWasm, softmax, softmaxRowsWasm } from '@tsgrad/ops';
 import {
   applyBatched,
@@ -66,7 +66,8 @@ function forwardKernel(logits: Tensor, target: Tensor, { ignoreIndex, smoothing,
   const layout = classLayout('crossEntropy', logits, target, ignoreIndex);
   const { n, c, d, x, xo, t, to } = layout;
   const losses = allocate(logits.dtype, n * d);
-  const probs = allocate(logits.dtype, n * c * d);
+  // Both the SIMD kernel and softmaxStats write every probability.
+  const probs = allocateUninitialized(logits.dtype, n * c * d);
   const stats = new Float64Array(SOFTMAX_STATS_PER_ROW * n * d);
   // Float32 logits with the classes contiguous (the (N, C) case) take the SIMD row kernel.
   const simd = d === 1 && probs instanceof Float32Array && x instanceof Float32Array && softmaxRowsWasm(probs, x, xo, n, c, false, stats);
