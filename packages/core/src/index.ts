@@ -64,6 +64,7 @@ export {
   type BackwardContext,
   type ForwardResult,
 } from './registry.js';
+export { setOpTimer, type OpPhase, type OpTimer } from './op-timer.js';
 export { Node, type SavedTensor } from './autograd/node.js';
 export { grad, type GradOptions } from './autograd/engine.js';
 export { add, sub, mul, div, neg } from './ops/arithmetic.js';

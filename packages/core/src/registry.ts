@@ -2,6 +2,7 @@ import { isGradEnabled, noGrad } from './grad-mode.js';
 import { isFloat } from './dtype.js';
 import { ArgumentError, TsgradError } from './errors.js';
 import { Node, type SavedTensor } from './autograd/node.js';
+import { timeOp } from './op-timer.js';
 import { Tensor } from './tensor.js';
 
 /** What a backward rule sees. */
@@ -94,7 +95,7 @@ export function defineOp<I extends string, A = Record<string, never>, S = undefi
         return t;
       });
       def.check?.(inputs, args);
-      const result = noGrad(() => def.forward(inputs, args));
+      const result = timeOp(def.name, 'forward', () => noGrad(() => def.forward(inputs, args)));
       let output = result instanceof Tensor ? result : result.output;
       const saved = (result instanceof Tensor ? undefined : result.saved) as S;
       if (list.includes(output)) output = output.detach();
@@ -108,7 +109,9 @@ export function defineOp<I extends string, A = Record<string, never>, S = undefi
       const needsRecord = Object.fromEntries(def.inputs.map((n, i) => [n, needsGrad[i]])) as Record<I, boolean>;
       const out = output;
       const node = new Node(def.name, list, def.inputs, needsGrad, savedTensors, (dy) => {
-        const grads = def.backward({ dy, inputs, output: out, args, saved, needsGrad: needsRecord }) as Record<string, Tensor | null>;
+        const grads = timeOp(def.name, 'backward', () =>
+          def.backward({ dy, inputs, output: out, args, saved, needsGrad: needsRecord }),
+        ) as Record<string, Tensor | null>;
         return def.inputs.map((name, i) => {
           if (!needsGrad[i]) return null;
           const g = grads[name];
