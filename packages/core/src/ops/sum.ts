@@ -20,11 +20,6 @@ function sumType(dtype: DType): DType {
   return dtype === 'bool' ? 'int32' : dtype;
 }
 
-/**
- * Sums a contiguous `x` over its first `k` dims (a broadcast batch, as in a bias gradient)
- * column by column, without moving the reduced dims last: each output adds its elements in
- * the same order as the row-wise kernel, so the results are identical.
- */
 /** acc[j] += Σ_r data[offset + r·n + j] over `count` rows, n = acc.length, rows in order. */
 function addColumns(acc: Float64Array, data: TypedArray, offset: number, count: number): void {
   const n = acc.length;
@@ -44,6 +39,11 @@ function addColumnsF32(acc: Float64Array, data: Float32Array, offset: number, co
   }
 }
 
+/**
+ * Sums a contiguous `x` over its first `k` dims (a broadcast batch, as in a bias gradient)
+ * column by column, without moving the reduced dims last: each output adds its elements in
+ * the same order as the row-wise kernel, so the results are identical.
+ */
 function sumLeadingDims(x: Tensor, k: number, keepDim: boolean): Tensor {
   const count = x.shape.slice(0, k).reduce((p, q) => p * q, 1);
   const shape = x.shape.slice(k);

@@ -100,13 +100,16 @@ export function elementwiseWasm(): ElementwiseWasm | null {
  * whether the WebAssembly kernels are available. Safe to call repeatedly.
  */
 export async function initElementwiseWasm(): Promise<boolean> {
-  if (loaded && loadedVariant === 'relaxed-simd') return true;
+  let fresh = false;
   for (const variant of ['relaxed-simd', 'simd'] as const) {
     if (compiled[variant] !== undefined) continue;
     const bytes = moduleBytes(variant);
-    if (bytes !== null) compiled[variant] = await WebAssembly.compile(bytes);
+    if (bytes === null) continue;
+    compiled[variant] = await WebAssembly.compile(bytes);
+    fresh = true;
   }
-  loaded = undefined;
+  // Re-pick only when something new compiled (or nothing ran yet): an instance in use keeps its memory.
+  if (fresh || !loaded) loaded = undefined;
   return elementwiseWasm() !== null;
 }
 
@@ -119,7 +122,6 @@ export function refreshElementwiseWasm(): ElementwiseWasmVariant | null {
   if (loadedVariant !== 'relaxed-simd') loaded = undefined;
   return elementwiseWasm() === null ? null : loadedVariant;
 }
-
 
 /**
  * Bytes kept below the staging area for data copied in once and reused by every call; none

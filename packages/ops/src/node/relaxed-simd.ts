@@ -15,9 +15,9 @@ export interface RelaxedSimdStatus {
 
 /**
  * Opts this Node process into WebAssembly relaxed SIMD, so GEMM, fused attention and the
- * elementwise kernels run their FMA builds (about 15% faster GEMM and GELU here). Node 20 (V8 11.3) ships relaxed SIMD behind
- * `--experimental-wasm-relaxed-simd`; this sets that V8 flag at run time and re-picks the
- * kernels, so it works before or after the first tensor op. Newer Node versions have it on
+ * elementwise kernels run their FMA builds (about 15% faster GEMM and GELU here). Node 20
+ * (V8 11.3) ships relaxed SIMD behind `--experimental-wasm-relaxed-simd`; this sets that V8
+ * flag at run time and re-picks the kernels, so it works before or after the first tensor op. Newer Node versions have it on
  * already, and then this only reports. Results differ from the plain SIMD build only in
  * rounding (one fused multiply-add instead of a multiply and an add). Process-wide: worker
  * threads started afterwards see the flag too.
