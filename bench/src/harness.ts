@@ -120,7 +120,7 @@ async function timedSample(a: Active): Promise<number> {
   try {
     // Interleaving would otherwise bill a library for collecting the previous one's garbage.
     collectGarbage();
-    // That collection hands freed ArrayBuffer memory back to the system, so a library whose
+    // That collection can hand freed ArrayBuffer memory back to the system; a library whose
     // tensors live in JavaScript memory (tsgrad, tfjs-cpu) would fault every page of its
     // working set in again during the timed run (measured: ~3000 page faults and 36 -> 60 ms
     // for tsgrad's GPT step), while one whose tensors live in a WebAssembly memory keeps its
