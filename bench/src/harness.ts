@@ -18,6 +18,12 @@ export interface TimingOptions {
   readonly minSampleMs: number;
   /** Soft time budget per library per row; slow libraries get fewer samples. */
   readonly maxRowMs: number;
+  /**
+   * Runs shorter than this get one untimed run right before each sample (see timedSample), and
+   * so does every run of a stateful row; 0: never. For slower runs a cold start is lost in
+   * their own run-to-run spread, and a second run would only eat the time budget.
+   */
+  readonly rewarmBelowMs: number;
   /** One run per sample, no repetition: for stateful work such as optimizer steps. */
   readonly singleRunSamples?: boolean;
 }
@@ -80,13 +86,6 @@ export function collectGarbage(): void {
   const g = (globalThis as { gc?: () => void }).gc;
   if (g) g();
 }
-
-/**
- * Runs shorter than this get one untimed run before each sample (see timedSample); for
- * slower ones a cold start is lost in their own run-to-run spread, and a second run would
- * only eat the time budget.
- */
-const REWARM_BELOW_MS = 1000;
 
 interface Active {
   readonly lib: string;
@@ -157,7 +156,7 @@ async function warmUp(lib: string, runner: Runner, opts: TimingOptions): Promise
   const affordable = Math.floor(opts.maxRowMs / Math.max(best * inner, 1e-3));
   const reps = Math.max(opts.minReps, Math.min(opts.reps, affordable));
   // Stateful rows (training steps) re-warm every library, so all take the same number of steps.
-  const rewarm = opts.singleRunSamples === true || best < REWARM_BELOW_MS;
+  const rewarm = opts.rewarmBelowMs > 0 && (opts.singleRunSamples === true || best < opts.rewarmBelowMs);
   return { lib, runner, inner, rewarm, reps, samples: [] };
 }
 
