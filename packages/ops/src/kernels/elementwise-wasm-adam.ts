@@ -1,4 +1,4 @@
-import { elementwiseWasm, padded, stage } from './elementwise-wasm.js';
+import { elementwiseWasm, stage } from './elementwise-wasm.js';
 
 /** Below this many parameters the JavaScript loop wins (four copies in, three out, a call). */
 export const ADAM_WASM_MIN = 256;
@@ -35,11 +35,9 @@ export function adamUpdateWasm(
   if (n < ADAM_WASM_MIN || grad.length !== n || m.length !== n || v.length !== n) return false;
   const w = elementwiseWasm();
   if (w === null) return false;
-  const at = stage(w, 4 * 4 * padded(n));
-  if (at < 0) return false;
-  const gAt = at + 4 * padded(n);
-  const mAt = gAt + 4 * padded(n);
-  const vAt = mAt + 4 * padded(n);
+  const regions = stage(w, new Array<number>(4).fill(4 * n));
+  if (regions === null) return false;
+  const [at, gAt, mAt, vAt] = regions as [number, number, number, number];
   const f32 = w.f32;
   f32.set(theta, at >> 2);
   f32.set(grad, gAt >> 2);

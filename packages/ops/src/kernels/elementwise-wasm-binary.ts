@@ -1,5 +1,5 @@
 import { setFloat32RowsKernel, type Float32RowsKernel } from '@tsgrad/core';
-import { elementwiseWasm, padded, stage } from './elementwise-wasm.js';
+import { elementwiseWasm, stage } from './elementwise-wasm.js';
 
 /**
  * Below this many output elements the JavaScript row kernels win: the copies in and out and
@@ -22,10 +22,9 @@ export const binaryRowsWasm: Float32RowsKernel = (op, out, a, ai, as, b, bi, bs,
   if (w === null) return false;
   const aLen = as === 0 ? n : total;
   const bLen = bs === 0 ? n : total;
-  const at = stage(w, 4 * (padded(aLen) + padded(bLen) + padded(total)));
-  if (at < 0) return false;
-  const bAt = at + 4 * padded(aLen);
-  const oAt = bAt + 4 * padded(bLen);
+  const regions = stage(w, [4 * aLen, 4 * bLen, 4 * total]);
+  if (regions === null) return false;
+  const [at, bAt, oAt] = regions as [number, number, number];
   const f32 = w.f32;
   f32.set(a.subarray(ai, ai + aLen), at >> 2);
   f32.set(b.subarray(bi, bi + bLen), bAt >> 2);

@@ -1,5 +1,5 @@
 import { setFloat32CopyKernel, type Float32CopyKernel } from '@tsgrad/core';
-import { elementwiseWasm, padded, stage } from './elementwise-wasm.js';
+import { elementwiseWasm, stage } from './elementwise-wasm.js';
 
 /**
  * Below this many elements the JavaScript loops win (two bulk copies and a call); measured
@@ -28,9 +28,9 @@ export const copyStridedWasm: Float32CopyKernel = (src, srcOffset, strides, shap
   if (total < COPY_WASM_MIN || span > 2 * total) return false;
   const w = elementwiseWasm();
   if (w === null) return false;
-  const at = stage(w, 4 * (padded(span) + padded(total)));
-  if (at < 0) return false;
-  const oAt = at + 4 * padded(span);
+  const regions = stage(w, [4 * span, 4 * total]);
+  if (regions === null) return false;
+  const [at, oAt] = regions as [number, number];
   const f32 = w.f32;
   f32.set(src.subarray(srcOffset, srcOffset + span), at >> 2);
   const pad = 4 - nd;

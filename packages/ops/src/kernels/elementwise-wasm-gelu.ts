@@ -1,5 +1,5 @@
 import { geluExactGrad, normalCdfExact } from './elementwise-gelu.js';
-import { elementwiseWasm, padded, stage } from './elementwise-wasm.js';
+import { elementwiseWasm, stage } from './elementwise-wasm.js';
 
 /**
  * Below this many elements the JavaScript table kernel is as fast: the call and the copies
@@ -21,11 +21,10 @@ export function geluWithGradWasm(y: Float32Array, grad: Float32Array, x: Float32
   if (n < GELU_WASM_MIN) return false;
   const w = elementwiseWasm();
   if (w === null) return false;
-  const m = padded(n);
-  const at = stage(w, 4 * 3 * m);
-  if (at < 0) return false;
-  const yAt = at + 4 * m;
-  const gAt = yAt + 4 * m;
+  // Whole vectors: the kernel reads x's padding lanes and writes those of y and g.
+  const regions = stage(w, [4 * n, 4 * n, 4 * n]);
+  if (regions === null) return false;
+  const [at, yAt, gAt] = regions as [number, number, number];
   const f32 = w.f32;
   f32.set(x.subarray(xo, xo + n), at >> 2);
   const outside = w.exports.geluWithGrad(at, yAt, gAt, n);

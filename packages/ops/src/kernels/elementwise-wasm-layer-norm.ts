@@ -1,4 +1,4 @@
-import { elementwiseWasm, padded, stage } from './elementwise-wasm.js';
+import { elementwiseWasm, stage } from './elementwise-wasm.js';
 
 /** Per-row statistics a LayerNorm forward keeps for its backward (nn's `LayerNormStats`). */
 export interface LayerNormWasmStats {
@@ -29,14 +29,9 @@ export function layerNormForwardWasm(
   if (n < LAYER_NORM_WASM_MIN || d < MIN_D) return false;
   const w = elementwiseWasm();
   if (w === null) return false;
-  // float64 statistics first (the base is 16-byte aligned), then float32 data.
-  const mAt = stage(w, 8 * 2 * padded(rows) + 4 * (2 * padded(n) + 2 * padded(d)));
-  if (mAt < 0) return false;
-  const rAt = mAt + 8 * padded(rows);
-  const xAt = rAt + 8 * padded(rows);
-  const wAt = xAt + 4 * padded(n);
-  const bAt = wAt + 4 * padded(d);
-  const oAt = bAt + 4 * padded(d);
+  const regions = stage(w, [8 * rows, 8 * rows, 4 * n, 4 * d, 4 * d, 4 * n]);
+  if (regions === null) return false;
+  const [mAt, rAt, xAt, wAt, bAt, oAt] = regions as [number, number, number, number, number, number];
   const { f32, f64 } = w;
   f32.set(xs.subarray(xo, xo + n), xAt >> 2);
   f32.set(ws.subarray(wo, wo + d), wAt >> 2);
@@ -62,17 +57,12 @@ export function layerNormBackwardWasm(
   if (n < LAYER_NORM_WASM_MIN || d < MIN_D) return false;
   const w = elementwiseWasm();
   if (w === null) return false;
-  // float64 accumulators and statistics first (the base is 16-byte aligned), then float32 data.
-  const dwAt = stage(w, 8 * (2 * padded(d) + 2 * padded(rows)) + 4 * (3 * padded(n) + 3 * padded(d)));
-  if (dwAt < 0) return false;
-  const dbAt = dwAt + 8 * padded(d);
-  const mAt = dbAt + 8 * padded(d);
-  const rAt = mAt + 8 * padded(rows);
-  const gAt = rAt + 8 * padded(rows);
-  const xAt = gAt + 4 * padded(n);
-  const wAt = xAt + 4 * padded(n);
-  const dxAt = wAt + 4 * padded(d);
-  const partAt = dxAt + 4 * padded(n);
+  // The kernel's float32 partial sums of dw and db: 2d floats.
+  const regions = stage(w, [8 * d, 8 * d, 8 * rows, 8 * rows, 4 * n, 4 * n, 4 * d, 4 * n, 8 * d]);
+  if (regions === null) return false;
+  const [dwAt, dbAt, mAt, rAt, gAt, xAt, wAt, dxAt, partAt] = regions as [
+    number, number, number, number, number, number, number, number, number,
+  ];
   const { f32, f64 } = w;
   f64.set(dw, dwAt >> 3);
   f64.set(db, dbAt >> 3);

@@ -1,4 +1,4 @@
-import { elementwiseWasm, padded, stage } from './elementwise-wasm.js';
+import { elementwiseWasm, stage } from './elementwise-wasm.js';
 
 /**
  * Below this many elements the JavaScript row kernels are as fast: the copies and the call
@@ -29,13 +29,10 @@ export function softmaxRowsWasm(
   if (n < SOFTMAX_WASM_MIN || c < 1) return false;
   const w = elementwiseWasm();
   if (w === null) return false;
-  // float64 statistics first (the base is 16-byte aligned); the kernel reads and writes up to
-  // three floats past the last row, hence four spare floats after x and out.
-  const statsLen = padded(SOFTMAX_STATS_PER_ROW * rows);
-  const sAt = stage(w, 8 * statsLen + 4 * 2 * (padded(n) + 4));
-  if (sAt < 0) return false;
-  const xAt = sAt + 8 * statsLen;
-  const oAt = xAt + 4 * (padded(n) + 4);
+  // The kernel reads and writes up to three floats past the last row: four spare after x and out.
+  const regions = stage(w, [8 * SOFTMAX_STATS_PER_ROW * rows, 4 * (n + 4), 4 * (n + 4)]);
+  if (regions === null) return false;
+  const [sAt, xAt, oAt] = regions as [number, number, number];
   const { f32, f64 } = w;
   f32.set(x.subarray(xo, xo + n), xAt >> 2);
   w.exports.softmaxRows(xAt, oAt, sAt, rows, c, log ? 1 : 0);
@@ -58,10 +55,9 @@ export function shiftScaleRowsWasm(
   const w = elementwiseWasm();
   if (w === null) return false;
   // The kernel reads and writes up to three floats past the last row: four spare after p and out.
-  const sAt = stage(w, 4 * (padded(rows) + 2 * (padded(n) + 4)));
-  if (sAt < 0) return false;
-  const pAt = sAt + 4 * padded(rows);
-  const oAt = pAt + 4 * (padded(n) + 4);
+  const regions = stage(w, [4 * rows, 4 * (n + 4), 4 * (n + 4)]);
+  if (regions === null) return false;
+  const [sAt, pAt, oAt] = regions as [number, number, number];
   const f32 = w.f32;
   f32.set(scale.subarray(0, rows), sAt >> 2);
   f32.set(p.subarray(0, n), pAt >> 2);

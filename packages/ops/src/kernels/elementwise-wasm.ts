@@ -135,29 +135,31 @@ export function keptAddress(w: ElementwiseWasm): number {
 }
 
 /**
- * Grows the memory (never shrinks: it stays as large as the largest call so far) to hold
- * `bytes` from the staging base, renewing the views; returns the base address, or -1 when the
- * runtime refuses to grow.
+ * Lays out regions of the given byte sizes (each rounded up to 16 bytes, in order) from the
+ * staging base, growing the memory to hold them (it never shrinks: it stays as large as the
+ * largest call so far) and renewing the views; returns their addresses, or null when the
+ * runtime refuses to grow. Float64 regions go first, where the base keeps them aligned.
  */
-export function stage(w: ElementwiseWasm, bytes: number): number {
+export function stage(w: ElementwiseWasm, sizes: readonly number[]): number[] | null {
   if (base < 0) base = keptAddress(w) + KEPT_BYTES;
+  let at = base;
+  const addresses = sizes.map((size) => {
+    const address = at;
+    at += Math.ceil(size / 16) * 16;
+    return address;
+  });
   const memory = w.exports.memory;
-  const need = base + bytes - memory.buffer.byteLength;
+  const need = at - memory.buffer.byteLength;
   if (need > 0) {
     try {
       memory.grow(Math.ceil(need / 65536));
     } catch {
-      return -1;
+      return null;
     }
   }
   if (w.f32.buffer !== memory.buffer) {
     w.f32 = new Float32Array(memory.buffer);
     w.f64 = new Float64Array(memory.buffer);
   }
-  return base;
-}
-
-/** Rounds an element count up to whole 16-byte vectors of float32. */
-export function padded(n: number): number {
-  return (n + 3) & ~3;
+  return addresses;
 }
