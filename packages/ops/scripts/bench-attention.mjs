@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { random as randomArray } from './bench-helpers.mjs';
 
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
 const [dtype = 'float32', repsArg = '5'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -34,15 +35,7 @@ if (Ctor === Float32Array && !js && kernels.attentionWasm() !== null) {
   path = kernels.attentionWasm() === kernels.loadAttentionWasm('relaxed-simd') ? 'WebAssembly relaxed SIMD' : 'WebAssembly SIMD';
 }
 
-function random(n, seed) {
-  const a = new Ctor(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
+const random = (n, seed) => randomArray(n, seed, Ctor);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 

@@ -1,8 +1,9 @@
-// Inputs and timing shared by the GEMM benchmark scripts (bench-gemm.mjs, bench-parallel.mjs).
+// Inputs and timing shared by the benchmark scripts (bench-gemm.mjs, bench-parallel.mjs; the
+// inputs also by bench-attention.mjs).
 
-/** n float32 values in [-0.5, 0.5) from a linear congruential generator seeded with `seed`. */
-export function random(n, seed) {
-  const out = new Float32Array(n);
+/** n values in [-0.5, 0.5) from a linear congruential generator seeded with `seed`, as a `Ctor` array. */
+export function random(n, seed, Ctor = Float32Array) {
+  const out = new Ctor(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
