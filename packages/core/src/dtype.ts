@@ -1,4 +1,5 @@
 import { DTypeError } from './errors.js';
+import { primeLargeAllocations, unsafeAllocator } from './node-allocator.js';
 
 /** The element types a tensor can hold. `bool` is stored as 0/1 bytes. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
@@ -28,16 +29,18 @@ const constructors = {
   bool: Uint8Array,
 } as const;
 
+/**
+ * Arrays of at least this many bytes are large: allocateUninitialized skips their zero fill, and
+ * the first one primes Node's malloc (primeLargeAllocations).
+ */
+const LARGE_BYTES = 65536;
+
 /** Allocates a zero-filled storage array of `size` elements for `dtype`. */
 export function allocate<D extends DType>(dtype: D, size: number): TypedArrayFor[D] {
-  return new constructors[dtype](size) as TypedArrayFor[D];
+  const Ctor = constructors[dtype];
+  if (size * Ctor.BYTES_PER_ELEMENT >= LARGE_BYTES) primeLargeAllocations();
+  return new Ctor(size) as TypedArrayFor[D];
 }
-
-/** Node's `Buffer.allocUnsafeSlow`, looked up on the global object so that browsers just lack it. */
-type UnsafeAllocator = (size: number) => Uint8Array<ArrayBuffer>;
-
-/** Below this many bytes a zeroed typed array is as cheap: V8 allocates small ones inline. */
-const UNINITIALIZED_MIN_BYTES = 65536;
 
 /**
  * Allocates a storage array of `size` elements for `dtype` that the caller will overwrite in
@@ -50,8 +53,10 @@ const UNINITIALIZED_MIN_BYTES = 65536;
 export function allocateUninitialized<D extends DType>(dtype: D, size: number): TypedArrayFor[D] {
   const Ctor = constructors[dtype];
   const bytes = size * Ctor.BYTES_PER_ELEMENT;
-  const unsafe = (globalThis as { Buffer?: { allocUnsafeSlow?: UnsafeAllocator } }).Buffer?.allocUnsafeSlow;
-  if (bytes < UNINITIALIZED_MIN_BYTES || typeof unsafe !== 'function') return allocate(dtype, size);
+  const unsafe = unsafeAllocator();
+  // Below LARGE_BYTES the zero fill costs little.
+  if (bytes < LARGE_BYTES || unsafe === undefined) return allocate(dtype, size);
+  primeLargeAllocations();
   const raw = unsafe(bytes);
   return new Ctor(raw.buffer, raw.byteOffset, size) as TypedArrayFor[D];
 }
