@@ -219,7 +219,11 @@ const Slice: Op<'x', SliceArgs> = defineOp<'x', SliceArgs>({
     strides[dim] = x.strides[dim]! * step;
     return new Tensor(x.storage, shape, strides, x.offset + start * x.strides[dim]!);
   },
-  backward: ({ dy, inputs: { x }, args }) => ({ x: SliceBackward.apply({ dy }, { ...args, shape: x.shape }) }),
+  // Fields listed, not spread: `{ ...args, shape }` adds a property after a spread, which V8
+  // (Node 20) runs slowly and turns into a dictionary-mode object.
+  backward: ({ dy, inputs: { x }, args: { dim, start, end, step } }) => ({
+    x: SliceBackward.apply({ dy }, { dim, start, end, step, shape: x.shape }),
+  }),
 });
 
 const SliceBackward: Op<'dy', SliceArgs & { shape: readonly number[] }> = defineOp<'dy', SliceArgs & { shape: readonly number[] }>({

@@ -157,8 +157,11 @@ export function stageForward(w: AttentionWasmExports, a: AttentionArgs<Float32Ar
   placeOperand(w, a.v, lay.v, dims.v, vAt, vRaw);
   const masks = placeMasks(w, a, fmAt, bmAt);
   // forwardHead writes every output row, so out needs no zeroing.
+  // Padding listed field by field: spreading `pad` into a literal with more properties is slow in
+  // V8 and leaves a dictionary-mode object (see linalg/matmul-driver.ts).
   return {
-    ...pad, qAt, kAt, vAt, qP: qDense ? qAt : qPad, ktP, vP: vDense ? vAt : vPad, outAt, outLaidAt, lseAt, masks, scratch,
+    Lp, Sp, Ep, Evp, panels,
+    qAt, kAt, vAt, qP: qDense ? qAt : qPad, ktP, vP: vDense ? vAt : vPad, outAt, outLaidAt, lseAt, masks, scratch,
   };
 }
 
@@ -231,7 +234,8 @@ export function stageBackward(
   new Float64Array(buffer, lseAt, lse.length).set(lse);
   const masks = placeMasks(w, a, fmAt, bmAt);
   return {
-    ...pad, qAt, kAt, vAt, dOAt, outAt, qP, kP, ktP, vtP, dOP, dqP, dqAt, dkAt, dvAt, dqLaidAt, dkLaidAt, dvLaidAt,
+    Lp, Sp, Ep, Evp, panels,
+    qAt, kAt, vAt, dOAt, outAt, qP, kP, ktP, vtP, dOP, dqP, dqAt, dkAt, dvAt, dqLaidAt, dkLaidAt, dvLaidAt,
     lseAt, dRowAt, dMaskAt, masks, scratch,
   };
 }

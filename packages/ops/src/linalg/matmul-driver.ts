@@ -86,24 +86,31 @@ export function matmulInto(c: FloatArray, a: Tensor, b: Tensor, batchShape: read
   }
   const A = operand(a, batchShape);
   const B = operand(b, batchShape);
-  const common = { n, k, b: B.data, bRowStride: B.rowStride, bColStride: B.colStride, c, cRowStride: n, accumulate };
+  // The GEMM arguments are written out as whole literals: in V8 (Node 20) a literal that
+  // spreads an object and then adds properties (`{ ...common, m }`) takes microseconds and
+  // yields a dictionary-mode object, whose every property read is a hash lookup.
   if (B.batchStrides.every((s) => s === 0)) {
     const rs = foldedRowStride(A, batchShape, m);
     const rows = batch * m;
     const folded = rs === null ? null : regularStrides(rows, k, rs, A.colStride);
     if (folded !== null) {
-      gemm({ ...common, m: rows, a: A.data, aRowStride: folded[0], aColStride: folded[1], aOffsets: [A.offset], bOffsets: [B.offset], cOffsets: [0] });
+      gemm({
+        m: rows, n, k,
+        a: A.data, aRowStride: folded[0], aColStride: folded[1],
+        b: B.data, bRowStride: B.rowStride, bColStride: B.colStride,
+        c, cRowStride: n, accumulate,
+        aOffsets: [A.offset], bOffsets: [B.offset], cOffsets: [0],
+      });
       return;
     }
   }
   const cOffsets = new Array<number>(batch);
   for (let t = 0; t < batch; t++) cOffsets[t] = t * m * n;
   gemm({
-    ...common,
-    m,
-    a: A.data,
-    aRowStride: A.rowStride,
-    aColStride: A.colStride,
+    m, n, k,
+    a: A.data, aRowStride: A.rowStride, aColStride: A.colStride,
+    b: B.data, bRowStride: B.rowStride, bColStride: B.colStride,
+    c, cRowStride: n, accumulate,
     batch,
     aOffsets: batchOffsets(A, batchShape, batch),
     bOffsets: batchOffsets(B, batchShape, batch),
