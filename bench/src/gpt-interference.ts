@@ -11,8 +11,9 @@ import { selectTsgradKernels } from './peers/tsgrad-kernels.js';
 // steps: minor page faults, and CPU time spent by the process's other threads (V8's concurrent
 // GC, compilers, tsgrad's pool worker), which competes with the step for the second core.
 //   npm run build && node --expose-gc --harmony-iterator-helpers bench/dist/gpt-interference.js \
-//     [--libs tsgrad,tfjs-wasm] [--rounds 15] [--warmup 2]
-// Compare `--libs tsgrad` (alone) with `--libs tsgrad,tfjs-wasm` or `--libs tsgrad,jax-js`.
+//     [--libs tsgrad,tfjs-wasm] [--rounds 15] [--warmup 2] [--no-gc]
+// Compare `--libs tsgrad` (alone) with `--libs tsgrad,tfjs-wasm` or `--libs tsgrad,jax-js`;
+// --no-gc leaves out the collection before each untimed step.
 
 interface StepRecord {
   ms: number;

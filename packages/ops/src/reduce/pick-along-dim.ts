@@ -35,7 +35,9 @@ const Pick: Op<'x' | 'index', PickArgs> = defineOp<'x' | 'index', PickArgs, unde
   },
   // The picked element's gradient is dy; the others get 0.
   // Fields listed, not spread (a property added after a spread is slow in V8: see views.ts's slice).
-  backward: ({ dy, inputs: { x, index }, args: { dim, keepDim } }) => ({ x: scatterAlongDim(dy, index, { dim, keepDim, shape: x.shape }) }),
+  backward: ({ dy, inputs: { x, index }, args: { dim, keepDim } }) => ({
+    x: scatterAlongDim(dy, index, { dim, keepDim, shape: x.shape }),
+  }),
 });
 
 const Scatter: Op<'dy' | 'index', ScatterArgs> = defineOp<'dy' | 'index', ScatterArgs, undefined, 'dy'>({
