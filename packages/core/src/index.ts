@@ -26,6 +26,8 @@ export {
   broadcastShapes,
   broadcastStrides,
   canBroadcastTo,
+  checkNormalizedDim,
+  checkNormalizedDims,
   checkShape,
   contiguousStrides,
   inferShape,

@@ -56,7 +56,11 @@ export interface Op<I extends string, A> {
   readonly inputs: readonly I[];
   /** The inputs gradients flow to (empty for ops like comparisons and argmax). */
   readonly differentiable: readonly I[];
-  /** Runs the op on named inputs and non-tensor args, recording a graph node when a gradient may flow. */
+  /**
+   * Runs the op on named inputs and non-tensor args, recording a graph node when a gradient may
+   * flow. Dims in `args` are taken as the op's function passes them (negative ones already
+   * mapped); ops that take dims refuse others with an ArgumentError.
+   */
   apply(inputs: Readonly<Record<I, Tensor>>, args: A): Tensor;
 }
 

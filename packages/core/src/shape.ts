@@ -52,6 +52,35 @@ export function normalizeDim(op: string, dim: number, ndim: number): number {
   return dim < 0 ? dim + range : dim;
 }
 
+/**
+ * Refuses a dim that is not already normalised (an integer in 0 .. ndim − 1; 0 for a scalar).
+ * The public functions map negative dims with {@link normalizeDim} and hand ops the result;
+ * an op's `check` calls this so that `Op.apply` called directly with, say, -1 throws instead of
+ * indexing the wrong dimension.
+ */
+export function checkNormalizedDim(op: string, arg: string, dim: number, ndim: number): void {
+  const range = Math.max(ndim, 1);
+  if (!Number.isInteger(dim) || dim < 0 || dim >= range) {
+    throw new ArgumentError(
+      `${op}: ${arg} ${dim} is not a normalised dim of a ${ndim}-d tensor (expected 0..${range - 1}); ` +
+        `Op.apply takes dims as the ${op} function passes them, negative ones already mapped`,
+    );
+  }
+}
+
+/**
+ * Refuses a dim list that {@link normalizeDims} could not have produced: each normalised
+ * (see {@link checkNormalizedDim}), ascending, none repeated.
+ */
+export function checkNormalizedDims(op: string, arg: string, dims: readonly number[], ndim: number): void {
+  dims.forEach((d, i) => {
+    checkNormalizedDim(op, arg, d, ndim);
+    if (i > 0 && d <= dims[i - 1]!) {
+      throw new ArgumentError(`${op}: ${arg} [${dims.join(',')}] must be ascending without repeats, as the ${op} function passes them`);
+    }
+  });
+}
+
 /** Normalises a list of dims, refusing duplicates; returns them sorted ascending. */
 export function normalizeDims(op: string, dims: readonly number[], ndim: number): number[] {
   const out = dims.map((d) => normalizeDim(op, d, ndim));

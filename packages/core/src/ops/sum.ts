@@ -2,7 +2,7 @@ import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { reductionLayout } from '../kernels/reduce.js';
 import { defineOp, registerMethod } from '../registry.js';
-import { canBroadcastTo, normalizeDims, shapesEqual } from '../shape.js';
+import { canBroadcastTo, checkNormalizedDims, normalizeDims, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { expand, reshape } from './views.js';
 
@@ -75,6 +75,7 @@ const Sum = defineOp<'x', { dims: number[]; keepDim: boolean }>({
   name: 'sum',
   inputs: ['x'],
   saves: [],
+  check: ({ x }, { dims }) => checkNormalizedDims('sum', 'dims', dims, x.ndim),
   forward: ({ x }, { dims, keepDim }) => sumKernel(x, dims, keepDim),
   backward: ({ dy, inputs: { x }, args: { dims, keepDim } }) => {
     // Each input element contributes once to its row's sum: broadcast dy back.

@@ -3,7 +3,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { copyStrided } from '../kernels/strided.js';
 import { assignRow, updateInPlace } from '../kernels/elementwise.js';
 import { defineOp, registerMethod, type Op } from '../registry.js';
-import { contiguousStrides, inferShape, normalizeDim, shapesEqual } from '../shape.js';
+import { checkNormalizedDim, contiguousStrides, inferShape, normalizeDim, shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumToShape } from './sum.js';
 
@@ -129,6 +129,12 @@ const Permute = defineOp<'x', { dims: readonly number[] }>({
   name: 'permute',
   inputs: ['x'],
   saves: [],
+  check: ({ x }, { dims }) => {
+    dims.forEach((d) => checkNormalizedDim('permute', 'dims', d, x.ndim));
+    if (dims.length !== x.ndim || new Set(dims).size !== dims.length) {
+      throw new ArgumentError(`permute: dims [${dims.join(',')}] must name each of the ${x.ndim} dims of input ${fmtShape(x.shape)} once`);
+    }
+  },
   forward: ({ x }, { dims }) =>
     new Tensor(x.storage, dims.map((d) => x.shape[d]!), dims.map((d) => x.strides[d]!), x.offset),
   backward: ({ dy, args: { dims } }) => {
@@ -208,10 +214,24 @@ interface SliceArgs {
   step: number;
 }
 
+/** Refuses slice args that `slice` could not have passed: a normalised dim and 0 <= start <= end <= size, step >= 1. */
+function checkSliceArgs(op: string, { dim, start, end, step }: SliceArgs, shape: readonly number[]): void {
+  checkNormalizedDim(op, 'dim', dim, shape.length);
+  const size = shape[dim] ?? 0;
+  const ok = [start, end, step].every(Number.isInteger) && start >= 0 && start <= end && end <= size && step >= 1;
+  if (!ok) {
+    throw new ArgumentError(
+      `${op}: start ${start}, end ${end}, step ${step} must satisfy 0 <= start <= end <= ${size} and step >= 1 ` +
+        `(dim ${dim} of ${fmtShape(shape)}); Op.apply takes bounds as the slice function passes them`,
+    );
+  }
+}
+
 const Slice: Op<'x', SliceArgs> = defineOp<'x', SliceArgs>({
   name: 'slice',
   inputs: ['x'],
   saves: [],
+  check: ({ x }, args) => checkSliceArgs('slice', args, x.shape),
   forward: ({ x }, { dim, start, end, step }) => {
     const shape = [...x.shape];
     shape[dim] = Math.ceil((end - start) / step);
@@ -230,6 +250,7 @@ const SliceBackward: Op<'dy', SliceArgs & { shape: readonly number[] }> = define
   name: 'sliceBackward',
   inputs: ['dy'],
   saves: [],
+  check: (_inputs, args) => checkSliceArgs('sliceBackward', args, args.shape),
   forward: ({ dy }, { shape, dim, start, step }) => {
     // Zeros of the input's shape with the gradient written into the sliced positions.
     const out = Tensor.fromData(allocate(dy.dtype, shape.reduce((a, b) => a * b, 1)), shape);

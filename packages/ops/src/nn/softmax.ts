@@ -1,4 +1,4 @@
-import { Tensor, allocate, defineOp, mul, neg, normalizeDim, promoteTypes, registerMethod, sub, sum, type Op, type TypedArray } from '@tsgrad/core';
+import { Tensor, allocate, checkNormalizedDim, defineOp, mul, neg, normalizeDim, promoteTypes, registerMethod, sub, sum, type Op, type TypedArray } from '@tsgrad/core';
 import { floatResultType } from '../elementwise/dtype-rules.js';
 import { exp } from '../elementwise/exp-log.js';
 import { softmaxBackward, softmaxForward, softmaxLayout } from '../kernels/reduce-softmax.js';
@@ -40,7 +40,10 @@ const Softmax = defineOp<'x', SoftmaxArgs>({
   name: 'softmax',
   inputs: ['x'],
   saves: ['output'],
-  check: ({ x }) => void floatResultType('softmax', x.dtype),
+  check: ({ x }, { dim }) => {
+    floatResultType('softmax', x.dtype);
+    checkNormalizedDim('softmax', 'dim', dim, x.ndim);
+  },
   forward: ({ x }, { dim }) => forwardKernel('softmax', x, dim, false),
   backward: ({ dy, output, args: { dim } }) => ({ x: SoftmaxBackward.apply({ dy, y: output }, { dim }) }),
 });
@@ -50,6 +53,7 @@ const Softmax = defineOp<'x', SoftmaxArgs>({
 const SoftmaxBackward: Op<'dy' | 'y', SoftmaxArgs> = defineOp<'dy' | 'y', SoftmaxArgs>({
   name: 'softmaxBackward',
   inputs: ['dy', 'y'],
+  check: ({ y }, { dim }) => checkNormalizedDim('softmaxBackward', 'dim', dim, y.ndim),
   forward: ({ dy, y }, { dim }) => backwardKernel('softmaxBackward', dy, y, dim, false),
   backward: ({ dy: g, inputs: { dy, y }, args: { dim }, needsGrad }) => ({
     dy: needsGrad.dy ? SoftmaxBackward.apply({ dy: g, y }, { dim }) : null,
@@ -61,7 +65,10 @@ const LogSoftmax = defineOp<'x', SoftmaxArgs>({
   name: 'logSoftmax',
   inputs: ['x'],
   saves: ['output'],
-  check: ({ x }) => void floatResultType('logSoftmax', x.dtype),
+  check: ({ x }, { dim }) => {
+    floatResultType('logSoftmax', x.dtype);
+    checkNormalizedDim('logSoftmax', 'dim', dim, x.ndim);
+  },
   forward: ({ x }, { dim }) => forwardKernel('logSoftmax', x, dim, true),
   backward: ({ dy, output, args: { dim } }) => ({ x: LogSoftmaxBackward.apply({ dy, y: output }, { dim }) }),
 });
@@ -71,6 +78,7 @@ const LogSoftmax = defineOp<'x', SoftmaxArgs>({
 const LogSoftmaxBackward: Op<'dy' | 'y', SoftmaxArgs> = defineOp<'dy' | 'y', SoftmaxArgs>({
   name: 'logSoftmaxBackward',
   inputs: ['dy', 'y'],
+  check: ({ y }, { dim }) => checkNormalizedDim('logSoftmaxBackward', 'dim', dim, y.ndim),
   forward: ({ dy, y }, { dim }) => backwardKernel('logSoftmaxBackward', dy, y, dim, true),
   backward: ({ dy: g, inputs: { dy, y }, args: { dim }, needsGrad }) => {
     const p = exp(y);

@@ -1,4 +1,4 @@
-import { Tensor, allocate, cast, defineOp, div, expand, mul, reductionLayout, registerMethod, sum, type Op } from '@tsgrad/core';
+import { Tensor, allocate, cast, checkNormalizedDims, defineOp, div, expand, mul, reductionLayout, registerMethod, sum, type Op } from '@tsgrad/core';
 import { eq } from '../elementwise/compare.js';
 import { reductionDims, withKeptDims, type ReduceArgs, type ReduceDims } from './dims.js';
 import { checkNonEmpty, rowArgmax, rowArgmin } from './row-extremes.js';
@@ -36,7 +36,10 @@ function defineExtreme(name: string, findMax: boolean): Op<'x', ReduceArgs> {
     name,
     inputs: ['x'],
     saves: ['x', 'output'],
-    check: ({ x }, { dims }) => checkNonEmpty(name, x, dims),
+    check: ({ x }, { dims }) => {
+      checkNormalizedDims(name, 'dims', dims, x.ndim);
+      checkNonEmpty(name, x, dims);
+    },
     forward: ({ x }, args) => extremeKernel(x, args, findMax),
     backward: ({ dy, inputs: { x }, output, args }) => ({ x: evenSplitGrad(dy, x, output, args) }),
   });

@@ -1,4 +1,4 @@
-import { Tensor, defineOp, normalizeDim, reductionLayout, registerMethod, type Op } from '@tsgrad/core';
+import { Tensor, checkNormalizedDims, defineOp, normalizeDim, reductionLayout, registerMethod, type Op } from '@tsgrad/core';
 import { checkNonEmpty, rowArgmax, rowArgmin } from './row-extremes.js';
 import type { ReduceArgs } from './dims.js';
 
@@ -17,7 +17,10 @@ function defineArgExtreme(name: string, findMax: boolean): Op<'x', ReduceArgs> {
     inputs: ['x'],
     differentiable: [],
     saves: [],
-    check: ({ x }, { dims }) => checkNonEmpty(name, x, dims),
+    check: ({ x }, { dims }) => {
+      checkNormalizedDims(name, 'dims', dims, x.ndim);
+      checkNonEmpty(name, x, dims);
+    },
     forward: ({ x }, { dims, keepDim }) => {
       const layout = reductionLayout(x, dims);
       const out = new Int32Array(layout.rows);

@@ -1,4 +1,4 @@
-import { Tensor, allocate, defineOp, mul, reductionLayout, registerMethod, sub } from '@tsgrad/core';
+import { Tensor, allocate, checkNormalizedDims, defineOp, mul, reductionLayout, registerMethod, sub } from '@tsgrad/core';
 import { floatResultType } from '../elementwise/dtype-rules.js';
 import { exp } from '../elementwise/exp-log.js';
 import { reductionDims, withKeptDims, type ReduceArgs, type ReduceDims } from './dims.js';
@@ -38,7 +38,10 @@ const LogSumExp = defineOp<'x', ReduceArgs>({
   name: 'logsumexp',
   inputs: ['x'],
   saves: ['x', 'output'],
-  check: ({ x }) => void floatResultType('logsumexp', x.dtype),
+  check: ({ x }, { dims }) => {
+    floatResultType('logsumexp', x.dtype);
+    checkNormalizedDims('logsumexp', 'dims', dims, x.ndim);
+  },
   forward: ({ x }, args) => logsumexpKernel(x, args),
   // d lse = softmax(x) dx = e^(x − lse) dx
   backward: ({ dy, inputs: { x }, output, args: { dims, keepDim } }) => {

@@ -1,4 +1,4 @@
-import { Tensor, allocate, defineOp, expand, mul, reductionLayout, registerMethod } from '@tsgrad/core';
+import { Tensor, allocate, checkNormalizedDims, defineOp, expand, mul, reductionLayout, registerMethod } from '@tsgrad/core';
 import { statisticType } from '../elementwise/dtype-rules.js';
 import { reducedCount, reductionDims, withKeptDims, type ReduceArgs, type ReduceDims } from './dims.js';
 
@@ -25,6 +25,7 @@ const Mean = defineOp<'x', ReduceArgs>({
   name: 'mean',
   inputs: ['x'],
   saves: [],
+  check: ({ x }, { dims }) => checkNormalizedDims('mean', 'dims', dims, x.ndim),
   forward: ({ x }, args) => meanKernel(x, args),
   // Each element contributes 1/N to its row's mean.
   backward: ({ dy, inputs: { x }, args: { dims, keepDim } }) => ({

@@ -1,4 +1,4 @@
-import { Tensor, allocate, defineOp, reductionLayout, type Op } from '@tsgrad/core';
+import { Tensor, allocate, checkNormalizedDim, defineOp, reductionLayout, type Op } from '@tsgrad/core';
 
 /**
  * The two ops behind `max(x, dim)` / `min(x, dim)`: pick one element per row along a dim at
@@ -26,6 +26,7 @@ const Pick: Op<'x' | 'index', PickArgs> = defineOp<'x' | 'index', PickArgs, unde
   inputs: ['x', 'index'],
   differentiable: ['x'],
   saves: ['index'],
+  check: ({ x }, { dim }) => checkNormalizedDim('pickAlongDim', 'dim', dim, x.ndim),
   forward: ({ x, index }, { dim, keepDim }) => {
     const layout = reductionLayout(x, x.ndim === 0 ? [] : [dim]);
     const idx = index.toTypedArray();
@@ -45,6 +46,7 @@ const Scatter: Op<'dy' | 'index', ScatterArgs> = defineOp<'dy' | 'index', Scatte
   inputs: ['dy', 'index'],
   differentiable: ['dy'],
   saves: ['index'],
+  check: (_inputs, { dim, shape }) => checkNormalizedDim('pickAlongDimBackward', 'dim', dim, shape.length),
   forward: ({ dy, index }, { dim, shape }) => {
     const out = allocate(dy.dtype, shape.reduce((n, d) => n * d, 1));
     const g = dy.toTypedArray();

@@ -1,4 +1,4 @@
-import { Tensor, allocate, defineOp, div, eye, mul, permute, reductionLayout, registerMethod, reshape, unsqueeze } from '@tsgrad/core';
+import { Tensor, allocate, checkNormalizedDims, defineOp, div, eye, mul, permute, reductionLayout, registerMethod, reshape, unsqueeze } from '@tsgrad/core';
 import { where } from '../elementwise/where.js';
 import { reducedCount, reductionDims, withKeptDims, type ReduceArgs, type ReduceDims } from './dims.js';
 
@@ -51,6 +51,7 @@ function prodGrad(dy: Tensor, x: Tensor, output: Tensor, { dims, keepDim }: Redu
 const Prod = defineOp<'x', ReduceArgs>({
   name: 'prod',
   inputs: ['x'],
+  check: ({ x }, { dims }) => checkNormalizedDims('prod', 'dims', dims, x.ndim),
   saves: ['x', 'output'],
   forward: ({ x }, args) => prodKernel(x, args),
   backward: ({ dy, inputs: { x }, output, args }) => ({ x: prodGrad(dy, x, output, args) }),

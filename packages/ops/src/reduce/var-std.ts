@@ -1,4 +1,4 @@
-import { ArgumentError, Tensor, allocate, defineOp, div, mul, reductionLayout, registerMethod, sub } from '@tsgrad/core';
+import { ArgumentError, Tensor, allocate, checkNormalizedDims, defineOp, div, mul, reductionLayout, registerMethod, sub } from '@tsgrad/core';
 import { statisticType } from '../elementwise/dtype-rules.js';
 import { eq } from '../elementwise/compare.js';
 import { where } from '../elementwise/where.js';
@@ -65,6 +65,7 @@ function varianceGrad(dvar: Tensor, x: Tensor, args: VarArgs): Tensor {
 const Var = defineOp<'x', VarArgs>({
   name: 'var',
   inputs: ['x'],
+  check: ({ x }, { dims }) => checkNormalizedDims('var', 'dims', dims, x.ndim),
   forward: ({ x }, args) => varianceKernel(x, args, false),
   backward: ({ dy, inputs: { x }, args }) => ({ x: varianceGrad(dy, x, args) }), // d var = 2(x − x̄)/(N − c) dx
 });
@@ -72,6 +73,7 @@ const Var = defineOp<'x', VarArgs>({
 const Std = defineOp<'x', VarArgs>({
   name: 'std',
   inputs: ['x'],
+  check: ({ x }, { dims }) => checkNormalizedDims('std', 'dims', dims, x.ndim),
   saves: ['x', 'output'],
   forward: ({ x }, args) => varianceKernel(x, args, true),
   // d std = d var / (2 std); 0 where std = 0 (constant rows), as PyTorch

@@ -2,6 +2,7 @@ import {
   ShapeError,
   Tensor,
   allocate,
+  checkNormalizedDim,
   contiguous,
   contiguousStrides,
   copyStrided,
@@ -44,7 +45,10 @@ const Gather: Op<'x' | 'index', { dim: number }> = defineOp<'x' | 'index', { dim
   inputs: ['x', 'index'],
   differentiable: ['x'],
   saves: ['index'],
-  check: ({ x, index }, { dim }) => checkIndexShape('gather', x, index, dim),
+  check: ({ x, index }, { dim }) => {
+    checkNormalizedDim('gather', 'dim', dim, x.ndim);
+    checkIndexShape('gather', x, index, dim);
+  },
   forward: ({ x, index }, { dim }) => {
     const out = allocate(x.dtype, index.size);
     const idx = indexData(index);
@@ -63,6 +67,7 @@ const ScatterAdd: Op<'x' | 'index' | 'src', { dim: number }> = defineOp<'x' | 'i
   differentiable: ['x', 'src'],
   saves: ['index'],
   check: ({ x, index, src }, { dim }) => {
+    checkNormalizedDim('scatterAdd', 'dim', dim, x.ndim);
     if (src.ndim !== index.ndim || src.shape.some((s, d) => s !== index.shape[d])) {
       throw new ShapeError(`scatterAdd: src ${fmtShape(src.shape)} must have the index's shape ${fmtShape(index.shape)}`);
     }

@@ -3,6 +3,7 @@ import {
   Tensor,
   allocate,
   allocateUninitialized,
+  checkNormalizedDim,
   contiguous,
   defineOp,
   fmtShape,
@@ -36,6 +37,7 @@ const IndexSelect: Op<'x' | 'index', IndexArgs> = defineOp<'x' | 'index', IndexA
   differentiable: ['x'],
   saves: ['index'],
   check: ({ x, index }, { dim }) => {
+    checkNormalizedDim('indexSelect', 'dim', dim, x.ndim);
     requireInt32Index('indexSelect', 'index', index);
     if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 0-d or 1-D, got shape ${fmtShape(index.shape)}`);
     checkIndexRange('indexSelect', index, dim, x.ndim === 0 ? 1 : x.shape[dim]!);
@@ -65,6 +67,7 @@ const IndexSelectBackward: Op<'dy' | 'index', IndexArgs & { shape: readonly numb
   inputs: ['dy', 'index'],
   differentiable: ['dy'],
   saves: ['index'],
+  check: (_inputs, { dim, shape }) => checkNormalizedDim('indexSelectBackward', 'dim', dim, shape.length),
   forward: ({ dy, index }, { dim, shape }) => {
     const g = contiguous(dy);
     const { outer, size, inner } = around(shape, dim);
