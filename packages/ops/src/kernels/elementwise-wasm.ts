@@ -138,7 +138,8 @@ export function keptAddress(w: ElementwiseWasm): number {
  * Lays out regions of the given byte sizes (each rounded up to 16 bytes, in order) from the
  * staging base, growing the memory to hold them (it never shrinks: it stays as large as the
  * largest call so far) and renewing the views; returns their addresses, or null when the
- * runtime refuses to grow. Float64 regions go first, where the base keeps them aligned.
+ * runtime refuses to grow. The base is 16-byte aligned and so is every region after it, so
+ * float64 and vector regions may come in any order.
  */
 export function stage(w: ElementwiseWasm, sizes: readonly number[]): number[] | null {
   if (base < 0) base = keptAddress(w) + KEPT_BYTES;
