@@ -16,7 +16,7 @@ import {
   NO_DIAG, copyF32, hsum, tileAccAB, tileAccAtB, tileDotT, zeroF32,
 } from './attention-simd-tiles';
 import { BC } from './attention-simd-pack';
-import { exp4 } from './simd-math';
+import { exp4 } from './simd-exp';
 
 // The staging helpers are exports of this module too.
 export { blockK, copyRows, pack, packPanels, rowDots, unpack } from './attention-simd-pack';

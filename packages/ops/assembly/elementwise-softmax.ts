@@ -1,7 +1,7 @@
 // Row softmax / log-softmax in float32 SIMD: the exp-bound pass of cross-entropy and of the
 // softmax op, which JavaScript's Math.exp runs at ~18 ns per element here.
 
-import { exp4 } from './simd-math';
+import { exp4 } from './simd-exp';
 
 // Lane i of a mask is set when i < rem: the valid lanes of a row's last partial vector.
 @inline function tailMask(rem: i32): v128 {
