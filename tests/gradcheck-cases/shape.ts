@@ -8,11 +8,14 @@ import {
   permute,
   randint,
   randn,
+  registeredOps,
   reshape,
   slice,
   squeeze,
   tensor,
   unsqueeze,
+  zeros,
+  type Op,
 } from '@tsgrad/core';
 import {
   cat,
@@ -37,6 +40,7 @@ const g = new Generator(20240601);
 /** A size in [lo, hi], drawn when the case's inputs are made. */
 const size = (lo: number, hi: number) => g.integer(lo, hi + 1);
 // Cases draw sizes in inputs() only: fn runs many times and must be the same function each time.
+const linearGeluOp = registeredOps().get('linearGelu') as unknown as Op<'x' | 'weight' | 'bias', { hasBias: boolean; keepDerivative: boolean }>;
 const leaf = (shape: number[]) => randn(shape, { dtype: 'float64', generator: g, requiresGrad: true });
 const index = (high: number, shape: number[]) => randint(0, high, shape, { dtype: 'int32', generator: g });
 const int32 = (data: number[]) => tensor(data, { dtype: 'int32' });
@@ -114,4 +118,8 @@ export const shapeCases: GradcheckCase[] = [
   { op: 'matmul', name: '1-D @ 3-D and 3-D @ 1-D', inputs: () => [leaf([3]), leaf([2, 3, 3])], fn: (v, m) => matmul(matmul(v!, m!), v!), secondOrder: true },
   { op: 'linear', name: 'batched input with bias', inputs: () => { const out = size(2, 3); return [leaf([2, 3, 4]), leaf([out, 4]), leaf([out])]; }, fn: (x, w, b) => linear(x!, w!, b!), secondOrder: true },
   { op: 'linear', name: '1-D input, transposed weight view', inputs: () => [leaf([3]), leaf([3, 2]), leaf([2])], fn: (x, w, b) => linear(x!, w!.mT, b!), secondOrder: true },
+  // The public linearGelu runs the two ops for float64; the op itself is applied here, so its
+  // float64 path (and the backward that the fused float32 one falls back to) is checked.
+  { op: 'linearGelu', name: 'batched input with bias', inputs: () => { const out = size(2, 3); return [leaf([2, 3, 4]), leaf([out, 4]), leaf([out])]; }, fn: (x, w, b) => linearGeluOp.apply({ x: x!, weight: w!, bias: b! }, { hasBias: true, keepDerivative: true }), secondOrder: true },
+  { op: 'linearGelu', name: 'no bias', inputs: () => [leaf([3, 4]), leaf([2, 4])], fn: (x, w) => linearGeluOp.apply({ x: x!, weight: w!, bias: zeros([0], { dtype: 'float64' }) }, { hasBias: false, keepDerivative: true }), secondOrder: true },
 ];

@@ -1,5 +1,5 @@
 import type { FloatDType, Generator, Tensor } from '@tsgrad/core';
-import { gelu, type GeluApproximate } from '@tsgrad/ops';
+import { gelu, linearGelu, type GeluApproximate } from '@tsgrad/ops';
 import { Module } from '../module/module.js';
 import { Linear } from './linear.js';
 
@@ -32,8 +32,12 @@ export class MLP extends Module {
     this.approximate = opts.approximate ?? 'none';
   }
 
-  /** `(..., dModel) → (..., dModel)`. */
+  /** `(..., dModel) → (..., dModel)`. The exact GELU runs fused with fc1 (`linearGelu`). */
   override forward(x: Tensor): Tensor {
-    return this.fc2.forward(gelu(this.fc1.forward(x), { approximate: this.approximate }));
+    const hidden =
+      this.approximate === 'none'
+        ? linearGelu(x, this.fc1.weight, this.fc1.bias)
+        : gelu(this.fc1.forward(x), { approximate: this.approximate });
+    return this.fc2.forward(hidden);
   }
 }

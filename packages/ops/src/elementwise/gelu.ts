@@ -120,8 +120,8 @@ const GeluBackward = defineOp<'dy' | 'x', GeluBackwardArgs>({
   }),
 });
 
-/** dy·gelu'(x), fused (one pass, one allocation), from the forward's gelu' when it kept one. */
-function geluBackward(dy: Tensor, x: Tensor, approximate: GeluApproximate, derivative: Float32Array | null): Tensor {
+/** dy·gelu'(x), fused (one pass, one allocation), from the forward's gelu' when it kept one (differentiable). */
+export function geluBackward(dy: Tensor, x: Tensor, approximate: GeluApproximate, derivative: Float32Array | null): Tensor {
   return GeluBackward.apply({ dy, x }, { approximate, derivative });
 }
 

@@ -30,13 +30,20 @@ export function geluWithGradWasm(y: Float32Array, grad: Float32Array, x: Float32
   const outside = w.exports.geluWithGrad(at, yAt, gAt, n);
   y.set(f32.subarray(yAt >> 2, (yAt >> 2) + n));
   grad.set(f32.subarray(gAt >> 2, (gAt >> 2) + n));
-  if (outside === 0) return true;
+  if (outside > 0) redoGeluOutside(y, grad, x, xo, n);
+  return true;
+}
+
+/**
+ * Recomputes with the float64 formulas the outputs that the SIMD kernel leaves to its caller:
+ * those of inputs x[xo + i] with |x| >= 6, ±Infinity or NaN, into y[i] and (unless null) grad[i].
+ */
+export function redoGeluOutside(y: Float32Array, grad: Float32Array | null, x: Float32Array, xo: number, n: number): void {
   for (let i = 0; i < n; i++) {
     const v = x[xo + i]!;
     if (!(v > -6 && v < 6)) {
       y[i] = v * normalCdfExact(v);
-      grad[i] = geluExactGrad(v);
+      if (grad !== null) grad[i] = geluExactGrad(v);
     }
   }
-  return true;
 }

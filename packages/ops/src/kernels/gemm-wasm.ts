@@ -43,7 +43,8 @@ const sources: Record<WasmVariant, string> = {
 const kernels: Partial<Record<WasmVariant, WasmGemmKernel | null>> = {};
 const modules: Partial<Record<WasmVariant, WebAssembly.Module>> = {};
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a base64-encoded module (the generated files embed them so). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -105,7 +106,7 @@ export async function compileWasmKernels(): Promise<void> {
 }
 
 /** Grows the kernel's memory to at least `bytes`; false if the runtime refuses. */
-function reserve(kernel: WasmGemmKernel, bytes: number): boolean {
+export function reserve(kernel: WasmGemmKernel, bytes: number): boolean {
   const memory = kernel.exports.memory;
   const have = memory.buffer.byteLength;
   if (bytes > have) {

@@ -11,7 +11,7 @@ export { gemmReference } from './gemm-reference.js';
  * float32: below it, copying operands in and out of wasm memory costs more than SIMD saves
  * (measured with scripts/bench-gemm.mjs).
  */
-const WASM_MIN_MACS = 512;
+export const WASM_MIN_MACS = 512;
 
 let backend: GemmBackend | undefined;
 

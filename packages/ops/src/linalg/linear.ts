@@ -34,16 +34,47 @@ const Linear: Op<'x' | 'weight' | 'bias', Record<string, never>> = defineOp({
     return Tensor.fromData(out, [...x.shape.slice(0, -1), outF]);
   },
   backward: ({ dy, inputs: { x, weight }, needsGrad }) => {
-    const inF = weight.shape[1]!;
-    const outF = weight.shape[0]!;
-    const rows = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
-    return {
-      x: needsGrad.x ? matmul(dy, weight) : null, // dx = dy·W
-      weight: needsGrad.weight ? matmul(reshape(dy, [rows, outF]).mT, reshape(x, [rows, inF])) : null, // dW = dyᵀ·x
-      bias: needsGrad.bias ? dy : null, // db = dy summed over the leading dims (the engine sums the broadcast)
-    };
+    // Fields copied one by one: a literal spreading an object and adding a property is slow in
+    // V8 and leaves a dictionary-mode object (see matmul-driver.ts).
+    const grads = linearGrads(dy, x, weight, needsGrad);
+    // db = dy summed over the leading dims (the engine sums the broadcast).
+    return { x: grads.x, weight: grads.weight, bias: needsGrad.bias ? dy : null };
   },
 });
+
+/**
+ * The gradients of `x·Wᵀ (+ b)` with respect to x and the weight, from the output's gradient
+ * `dy`, written with ops (so they are differentiable again); null where `needsGrad` says none.
+ */
+export function linearGrads(
+  dy: Tensor, x: Tensor, weight: Tensor, needsGrad: { readonly x: boolean; readonly weight: boolean },
+): { x: Tensor | null; weight: Tensor | null } {
+  const inF = weight.shape[1]!;
+  const outF = weight.shape[0]!;
+  const rows = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
+  return {
+    x: needsGrad.x ? matmul(dy, weight) : null, // dx = dy·W
+    weight: needsGrad.weight ? matmul(reshape(dy, [rows, outF]).mT, reshape(x, [rows, inF])) : null, // dW = dyᵀ·x
+  };
+}
+
+/** Throws unless x (..., in), weight (out, in) and bias (out) or none fit together (dtypes: see matmulType). */
+export function checkLinearArgs(op: string, x: Tensor, weight: Tensor, bias: Tensor | null): void {
+  if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new ArgumentError(`${op}: x and weight must be Tensors`);
+  if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-D (out, in), got shape ${fmtShape(weight.shape)}`);
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw new ShapeError(
+      `${op}: input features differ: x ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1] ?? 'no'} features, weight ${fmtShape(weight.shape)} expects ${weight.shape[1]}`,
+    );
+  }
+  matmulType(op, x, weight);
+  if (bias === null) return;
+  if (!(bias instanceof Tensor)) throw new ArgumentError(`${op}: bias must be a Tensor`);
+  if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
+    throw new ShapeError(`${op}: bias must have shape [${weight.shape[0]}] to match weight ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`);
+  }
+  matmulType(op, x, bias);
+}
 
 /**
  * A fully connected layer, `x · weightᵀ + bias` (PyTorch's `F.linear`): `x` of shape
@@ -52,19 +83,7 @@ const Linear: Op<'x' | 'weight' | 'bias', Record<string, never>> = defineOp({
  * folded into the GEMM's rows. float32/float64, mixed operands promote.
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
-  if (!(x instanceof Tensor) || !(weight instanceof Tensor)) throw new ArgumentError('linear: x and weight must be Tensors');
-  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D (out, in), got shape ${fmtShape(weight.shape)}`);
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new ShapeError(
-      `linear: input features differ: x ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1] ?? 'no'} features, weight ${fmtShape(weight.shape)} expects ${weight.shape[1]}`,
-    );
-  }
-  if (bias === undefined || bias === null) return matmul(x, weight.mT);
-  if (!(bias instanceof Tensor)) throw new ArgumentError('linear: bias must be a Tensor');
-  if (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0]) {
-    throw new ShapeError(`linear: bias must have shape [${weight.shape[0]}] to match weight ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`);
-  }
-  matmulType('linear', x, weight);
-  matmulType('linear', x, bias);
-  return Linear.apply({ x, weight, bias }, {});
+  const b = bias ?? null;
+  checkLinearArgs('linear', x, weight, b);
+  return b === null ? matmul(x, weight.mT) : Linear.apply({ x, weight, bias: b }, {});
 }

@@ -2,6 +2,7 @@ import { ATTENTION_WASM_RELAXED_SIMD, ATTENTION_WASM_SIMD } from '../kernels/was
 import { gemmF32RelaxedSimdWasm, gemmF32SimdWasm } from '../kernels/wasm/gemm-f32-wasm.generated.js';
 import { attentionWasm, loadAttentionWasm } from '../kernels/attention-wasm.js';
 import { gemmBackend } from '../kernels/gemm.js';
+import { decodeBase64 } from '../kernels/gemm-wasm.js';
 import { ParallelAttention } from './parallel-attention.js';
 import type { ParallelBackend } from './parallel-backend.js';
 import { ParallelGemm } from './parallel-gemm.js';
@@ -49,13 +50,6 @@ export interface PoolBackend {
   backend: ParallelBackend;
   /** Stops the workers; resolves once they have exited. */
   close(): Promise<void>;
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
 
 /**
