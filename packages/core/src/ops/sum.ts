@@ -20,11 +20,23 @@ function sumType(dtype: DType): DType {
   return dtype === 'bool' ? 'int32' : dtype;
 }
 
-/** acc[j] += Σ_r data[offset + r·n + j] over `count` rows, n = acc.length, rows in order. */
+/**
+ * acc[j] += Σ_r data[offset + r·n + j] over `count` rows, n = acc.length, rows in order. Four
+ * columns per iteration: V8 runs the loop ~2x faster so unrolled (a position embedding's
+ * gradient summed over the batch here); each column still adds its rows in order.
+ */
 function addColumns(acc: Float64Array, data: TypedArray, offset: number, count: number): void {
   const n = acc.length;
   for (let r = 0, start = offset; r < count; r++, start += n) {
-    for (let j = 0; j < n; j++) acc[j] += data[start + j]!;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const k = start + j;
+      acc[j] += data[k]!;
+      acc[j + 1] += data[k + 1]!;
+      acc[j + 2] += data[k + 2]!;
+      acc[j + 3] += data[k + 3]!;
+    }
+    for (; j < n; j++) acc[j] += data[start + j]!;
   }
 }
 
@@ -35,7 +47,15 @@ function addColumns(acc: Float64Array, data: TypedArray, offset: number, count: 
 function addColumnsF32(acc: Float64Array, data: Float32Array, offset: number, count: number): void {
   const n = acc.length;
   for (let r = 0, start = offset; r < count; r++, start += n) {
-    for (let j = 0; j < n; j++) acc[j] += data[start + j]!;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const k = start + j;
+      acc[j] += data[k]!;
+      acc[j + 1] += data[k + 1]!;
+      acc[j + 2] += data[k + 2]!;
+      acc[j + 3] += data[k + 3]!;
+    }
+    for (; j < n; j++) acc[j] += data[start + j]!;
   }
 }
 
