@@ -1,5 +1,5 @@
 import { gemmF32RelaxedSimdWasm, gemmF32SimdWasm } from './wasm/gemm-f32-wasm.generated.js';
-import type { GemmArgs } from './gemm-types.js';
+import type { GemmArgs, GemmBackend } from './gemm-types.js';
 import { itemAt, place, placement, stage, unstage } from './gemm-staging.js';
 
 // Driver for the WebAssembly float32 GEMM (assembly/gemm-f32.ts). Operands live in JS typed
@@ -11,6 +11,12 @@ import { itemAt, place, placement, stage, unstage } from './gemm-staging.js';
 
 /** The two builds of the kernel: FMA through relaxed SIMD, or multiply + add. */
 export type WasmVariant = 'relaxed-simd' | 'simd';
+
+/** The kernel build a WebAssembly backend runs, or null for the TypeScript one. */
+export function wasmVariantOf(backend: GemmBackend): WasmVariant | null {
+  if (backend === 'typescript') return null;
+  return backend === 'wasm-relaxed-simd' ? 'relaxed-simd' : 'simd';
+}
 
 interface KernelExports {
   memory: WebAssembly.Memory;

@@ -1,7 +1,7 @@
 import { parallelBackend } from '../parallel/parallel-backend.js';
 import { gemmBlockedRows } from './gemm-blocked.js';
 import { checkGemmArgs, clearGemmOutput, type FloatArray, type GemmArgs, type GemmBackend } from './gemm-types.js';
-import { compileWasmKernels, forgetMissingWasmKernels, gemmWasm, loadWasmKernel } from './gemm-wasm.js';
+import { compileWasmKernels, forgetMissingWasmKernels, gemmWasm, loadWasmKernel, wasmVariantOf } from './gemm-wasm.js';
 
 export type { FloatArray, GemmArgs, GemmBackend } from './gemm-types.js';
 export { gemmReference } from './gemm-reference.js';
@@ -68,10 +68,10 @@ export function gemm<T extends FloatArray>(args: GemmArgs<T>): void {
     return;
   }
   if (args.c instanceof Float32Array && m * n * k >= WASM_MIN_MACS) {
-    const kind = gemmBackend();
-    if (kind !== 'typescript') {
+    const variant = wasmVariantOf(gemmBackend());
+    if (variant !== null) {
       if (parallelBackend()?.gemm(args as GemmArgs<Float32Array>, batch)) return;
-      const kernel = loadWasmKernel(kind === 'wasm-relaxed-simd' ? 'relaxed-simd' : 'simd');
+      const kernel = loadWasmKernel(variant);
       if (kernel !== null && gemmWasm(kernel, args as GemmArgs<Float32Array>, batch)) return;
     }
   }

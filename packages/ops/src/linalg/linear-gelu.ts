@@ -3,7 +3,7 @@ import { gelu, geluBackward } from '../elementwise/gelu.js';
 import { GELU_WASM_MIN } from '../kernels/elementwise-wasm-gelu.js';
 import { WASM_MIN_MACS, gemmBackend } from '../kernels/gemm.js';
 import { loadGemmEpilogue } from '../kernels/gemm-epilogue-wasm.js';
-import { loadWasmKernel } from '../kernels/gemm-wasm.js';
+import { loadWasmKernel, wasmVariantOf } from '../kernels/gemm-wasm.js';
 import {
   linearGeluBackwardWasm,
   linearGeluForwardWasm,
@@ -27,9 +27,8 @@ function fusedKernels(x: Tensor, weight: Tensor, bias: Tensor | null): FusedGemm
   if (parallelBackend() !== null) return null;
   const { rows, inFeatures, outFeatures } = shapeOf(x, weight);
   if (rows * outFeatures < GELU_WASM_MIN || rows * outFeatures * inFeatures < WASM_MIN_MACS) return null;
-  const kind = gemmBackend();
-  if (kind === 'typescript') return null;
-  const variant = kind === 'wasm-relaxed-simd' ? 'relaxed-simd' : 'simd';
+  const variant = wasmVariantOf(gemmBackend());
+  if (variant === null) return null;
   const kernel = loadWasmKernel(variant);
   const epilogue = kernel && loadGemmEpilogue(kernel, variant);
   return kernel && epilogue ? { kernel, epilogue } : null;
